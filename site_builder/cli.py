@@ -1,0 +1,203 @@
+"""The ``site-builder`` command: Chinese help, messages a publicity officer can act on,
+and exit codes scripts can trust.
+
+Exit codes: 0 success · 1 content problems (every one listed) · 2 usage error ·
+70 internal error (a bug: please report it; ``--verbose`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .build import BuildOptions, build, check
+from .errors import ContentError, Problem, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        message = (
+            message.replace("the following arguments are required", "缺少参数")
+            .replace("unrecognized arguments", "无法识别的参数")
+            .replace("invalid choice", "无效的选项")
+            .replace("argument ", "参数 ")
+            .replace("expected one argument", "需要一个值")
+            .replace("choose from", "可选")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误：{message}\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(
+        self, usage: str | None, actions: object, groups: object, prefix: str | None = None
+    ) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="输出更多细节（含内部错误的调用栈）"
+    )
+
+
+def make_parser() -> ChineseParser:
+    parser = ChineseParser(
+        prog="site-builder",
+        description="为工会“最美劳动者”等选树宣传活动生成静态宣传网站。\n"
+        "常用：site-builder build（生成 output/）、site-builder check（只检查内容）。",
+        epilog="退出码：0 成功；1 内容有错误（全部列出）；2 命令用法错误；70 程序内部错误。",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"site-builder {__version__}",
+        help="显示版本号并退出",
+    )
+    sub = parser.add_subparsers(
+        dest="command", title="命令", metavar="命令", parser_class=ChineseParser
+    )
+
+    p = sub.add_parser(
+        "build",
+        help="生成网站到 output/",
+        description="检查内容并生成网站。任何错误都会中止构建，output/ 保持上一次成功的样子。",
+    )
+    _common(p)
+    p.add_argument("--output", type=Path, default=Path("output"), help="输出文件夹（默认 output）")
+    p.add_argument(
+        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
+    )
+
+    p = sub.add_parser(
+        "check",
+        help="只检查内容，不生成文件",
+        description="检查全部内容（字段、规则、"
+        "隐私、照片、公示日期），不写任何文件。有错误时退出码为 1。",
+    )
+    _common(p)
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="输出格式（默认 text）"
+    )
+    p.add_argument("--strict", action="store_true", help="警告也算错误")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    out = Console(stderr=False, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        if args.command == "build":
+            return _build(args, out, err)
+        if args.command == "check":
+            return _check(args, out)
+        parser.error(f"未知命令 {args.command}")
+    except ContentError as exc:
+        _print_problems(err, exc.problems + exc.warnings)
+        err.print(
+            f"[bold red]发现 {len(exc.problems)} 个错误[/]，未生成网站；output/ 保持原样。"
+            "请按提示修改后重新运行。",
+            markup=True,
+        )
+        return EXIT_CONTENT
+    except UsageError as exc:
+        err.print(f"错误：{exc}", markup=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("已中断。", markup=False)
+        return 130
+    except Exception as exc:  # a bug, not a content problem
+        err.print(f"程序内部错误：{type(exc).__name__}: {exc}", markup=False)
+        if getattr(args, "verbose", False):
+            err.print(traceback.format_exc(), markup=False)
+        else:
+            err.print(
+                "这是 site_builder 的问题，不是您的内容有误。请加 --verbose 重新运行，"
+                "把输出发给维护者。",
+                markup=False,
+            )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def _print_problems(console: Console, problems: list[Problem]) -> None:
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        console.print(str(problem), style=style, markup=False)
+
+
+def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    options = BuildOptions(content=args.content, output=args.output, cache=args.cache)
+    progress = Progress(
+        TextColumn("处理图片"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=args.quiet,
+    )
+    task = progress.add_task("images", total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    with progress:
+        result = build(options, on_progress)
+    if not args.quiet:
+        _print_problems(err, result.warnings)
+        out.print(
+            f"已生成 {args.output}/：{result.pages} 个页面，共 {result.files} 个文件；"
+            f"图片 {result.images.made} 张新生成、{result.images.reused} 张复用；"
+            f"用时 {result.seconds:.1f} 秒。",
+            markup=False,
+        )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: Console) -> int:
+    problems = check(BuildOptions(content=args.content))
+    errors = [p for p in problems if p.severity == "error" or args.strict]
+    if args.format == "json":
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        _print_problems(out, problems)
+        if not args.quiet:
+            warnings = len(problems) - len([p for p in problems if p.severity == "error"])
+            errors_n = len(problems) - warnings
+            out.print(f"检查完成：{errors_n} 个错误，{warnings} 个警告。", markup=False)
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Problems found in content, and the small exception hierarchy of the build.
+
+    SiteBuilderError
+     ├── ContentError   bad content: a list of Problems, reported together (exit 1)
+     └── UsageError     a bad command line or missing folder (exit 2)
+
+A ``Problem`` is one line for the officer, in Simplified Chinese::
+
+    content/demo/honorees/li-ming/index.md:3: 姓名 — 未知字段“姓命” — 您是否想写“姓名”？
+
+Every stage appends to a ``Problems`` collector instead of raising, so one run
+reports everything that is wrong; the build stops once, after the stage that found
+errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: where, which field, what is wrong and how to fix it."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    fix: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        parts = [p for p in (self.field, self.message, self.fix) if p]
+        prefix = "" if self.severity == "error" else "警告："
+        return f"{where}: {prefix}{' — '.join(parts)}"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.field, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "fix": self.fix,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Problems:
+    """Collects problems across files; ``display_root`` shortens paths in messages."""
+
+    display_root: Path | None = None
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        path: Path | str,
+        line: int | None,
+        field_label: str,
+        message: str,
+        fix: str = "",
+        severity: Severity = "error",
+    ) -> None:
+        self.items.append(Problem(self.show(path), line, field_label, message, fix, severity))
+
+    def warn(
+        self, path: Path | str, line: int | None, field_label: str, message: str, fix: str = ""
+    ) -> None:
+        self.add(path, line, field_label, message, fix, "warning")
+
+    def show(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.display_root is not None:
+            try:
+                return p.resolve().relative_to(self.display_root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted({p for p in self.items if p.severity == "error"}, key=Problem.sort_key)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted({p for p in self.items if p.severity == "warning"}, key=Problem.sort_key)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(sorted(set(self.items), key=Problem.sort_key))
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ContentError(self.errors, self.warnings)
+
+
+class SiteBuilderError(Exception):
+    """Base of every error the CLI turns into a message instead of a traceback."""
+
+
+class ContentError(SiteBuilderError):
+    """The content has problems; all of them are listed."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+        self.warnings = warnings or []
+
+
+class UsageError(SiteBuilderError):
+    """The command was called wrongly (missing folder, unknown campaign …)."""
+
+
+class FieldError(ValueError):
+    """Raised inside model validators; carries the message and the fix separately."""
+
+    def __init__(self, message: str, fix: str = "", field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.field = field  # for model-level checks: the field the message is about

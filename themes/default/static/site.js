@@ -1,0 +1,78 @@
+/* 默认主题脚本：筛选与搜索、公示状态、本地打开时的链接。无第三方依赖。 */
+(function () {
+  "use strict";
+
+  // Opened as plain files (file://), folders do not open their index.html by themselves.
+  if (location.protocol === "file:") {
+    document.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (!/^[a-z]+:/i.test(href) && /\/$/.test(href)) a.setAttribute("href", href + "index.html");
+    });
+  }
+
+  // Today in China (UTC+8), whatever the phone's time zone, as YYYY-MM-DD.
+  function chinaToday() {
+    return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+
+  function noticeState(el, today) {
+    var start = el.dataset.start, end = el.dataset.end;
+    var days = (el.dataset.workdays || "").split(" ").filter(Boolean);
+    if (today < start) return { state: "upcoming", text: "未开始" };
+    if (today > end) return { state: "ended", text: "已结束" };
+    var left = days.filter(function (d) { return d >= today; }).length;
+    return { state: "open", text: "公示中（剩余" + left + "个工作日）" };
+  }
+  window.siteBuilderNoticeState = noticeState;
+
+  document.querySelectorAll("[data-notice-status]").forEach(function (el) {
+    var s = noticeState(el, chinaToday());
+    el.dataset.state = s.state;
+    var label = el.querySelector("[data-status-label]");
+    if (label) label.textContent = s.text;
+  });
+
+  var form = document.querySelector("[data-filters]");
+  if (!form) return;
+  form.hidden = false;
+  var cards = Array.prototype.slice.call(document.querySelectorAll("[data-card]"));
+  var count = document.querySelector("[data-count]");
+  var empty = document.querySelector("[data-empty]");
+  var category = form.querySelector('[data-filter="category"]');
+  var unit = form.querySelector('[data-filter="unit"]');
+  var q = form.querySelector('[data-filter="q"]');
+  var stories = null, loading = false;
+
+  function loadStories() {
+    if (stories || loading || !form.dataset.search || !window.fetch) return;
+    loading = true;
+    fetch(form.dataset.search).then(function (r) { return r.json(); }).then(function (entries) {
+      stories = {};
+      entries.forEach(function (e) { stories[e.slug] = e.text.toLowerCase(); });
+      apply();
+    }).catch(function () { loading = false; });
+  }
+
+  function apply() {
+    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      var text = card.dataset.text.toLowerCase() + " " + ((stories && stories[card.dataset.slug]) || "");
+      var ok = (!category.value || card.dataset.category === category.value) &&
+        (!unit.value || card.dataset.unit === unit.value) &&
+        words.every(function (w) { return text.indexOf(w) !== -1; });
+      card.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = shown === cards.length ? "共 " + shown + " 位" : "找到 " + shown + " 位（共 " + cards.length + " 位）";
+    empty.hidden = shown !== 0;
+  }
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  category.addEventListener("change", apply);
+  unit.addEventListener("change", apply);
+  q.addEventListener("focus", loadStories);
+  q.addEventListener("input", function () { loadStories(); apply(); });
+  document.querySelector("[data-clear]").addEventListener("click", function () { form.reset(); q.focus(); });
+})();
