@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .config import CampaignConfig
 from .content import Campaign, HonoreeSource, Site
 from .errors import Problems
@@ -245,7 +247,7 @@ def _texts(rec: Record) -> list[tuple[str, str]]:
                     out.append((label, item))
                 else:
                     out.extend((label, str(v)) for _, v in item if isinstance(v, str))
-        elif hasattr(value, "model_fields"):
+        elif isinstance(value, BaseModel):
             out.extend((label, str(v)) for _, v in value if isinstance(v, str))
     return out
 
