@@ -82,16 +82,39 @@ STORY_BITS = {
 }
 
 
+COMMON_BITS = (
+    "刚入行时，{name}对这份工作并不熟悉。{pron}把师傅教的要领一条条记在小本子上，下班后再对着本子一遍遍地琢磨，"
+    "不到半年就成了同批新人里业务最熟练的一个。",
+    "有一年冬天，连续几天的大雪让城市交通几乎停摆。{name}主动请缨，和同事们一起守在岗位上。"
+    "{pron}说：“越是这种时候，大家越需要我们。”那几天，{pron}每天只睡四五个小时，却没有一句怨言。",
+    "在{pron}的带动下，班组里形成了互帮互学的好风气。新来的同事遇到难题，第一个想到的就是找{name}；"
+    "{pron}也总是耐心讲解，把自己摸索出来的经验毫无保留地分享出来。",
+    "谈起家人，{name}总觉得有些亏欠。由于工作忙，{pron}很少有时间陪伴孩子，节假日也常常在岗位上度过。"
+    "好在家人十分理解和支持，孩子还在作文里写道：“我的爸爸妈妈是城市里最忙碌的人，也是最了不起的人。”",
+    "这些年来，{name}先后获得多项荣誉，事迹被多家媒体报道。面对荣誉，{pron}十分平静："
+    "“荣誉属于所有默默坚守的劳动者，我只是做了自己应该做的事。”",
+    "展望未来，{name}打算继续提升自己的技能水平，考取更高等级的职业资格证书，"
+    "也希望带出更多业务过硬、作风优良的年轻人，让更多人感受到劳动的价值和尊严。",
+)
+
+
 def story(p: Person, rng: random.Random) -> str:
     pron = "她" if p.gender == "女" else "他"
     bits = [b.format(name=p.name, pron=pron) for b in STORY_BITS[p.category]]
+    common = [b.format(name=p.name, pron=pron) for b in COMMON_BITS]
     paragraphs = [
         f"{p.name}，{p.unit_position.split(' ')[-1]}，{p.work_start[:4]}年参加工作。{bits[0]}",
-        f"{bits[1]}{p.detail}",
+        common[0],
+        f"## 把小事做到极致\n\n{bits[1]}{p.detail}",
+        common[1],
         "## 平凡岗位上的坚守\n\n"
         f"{bits[2]}工作之余，{pron}还加入了单位的志愿服务队，参与社区防汛、助老送餐等活动"
         f"{rng.randint(20, 80)}次。",
+        common[2],
+        "## 身后的家人\n\n" + common[3],
+        common[4],
         f"> “把每一件小事做好，就是对这份工作最好的交代。”——{p.name}",
+        common[5],
         "*（本页为示例内容：人物、单位与事迹均为虚构，仅用于演示网站效果。）*",
     ]
     return "\n\n".join(paragraphs) + "\n"

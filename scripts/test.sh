@@ -1,9 +1,32 @@
 #!/usr/bin/env bash
-# 一条命令：在全新机器上安装测试所需的一切（Python 依赖、Debian 的 Chromium 与 nginx），然后运行全部测试。
+# 一条命令：在全新机器上安装测试所需的一切，然后运行全部测试（包括真实浏览器测试）。
+#  - Python 依赖：.venv 里 pip install -e '.[test]'
+#  - Debian 软件包（缺少时安装，需要 root 或 sudo）：chromium、fonts-noto-cjk、nginx-light、npm
+#  - npm 包：tests/browser 下的 axe-core（按 package-lock.json 安装）
 # 额外参数原样传给 pytest，例如 scripts/test.sh -k notice
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || need+=(fonts-noto-cjk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    SUDO=()
+  elif command -v sudo >/dev/null; then
+    SUDO=(sudo)
+  else
+    echo "测试需要 Debian 软件包：${need[*]}。请用 root 运行本脚本，或先执行 apt-get install ${need[*]}。" >&2
+    exit 1
+  fi
+  echo "安装 Debian 软件包：${need[*]}" >&2
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
@@ -11,5 +34,9 @@ if [ ! -f .venv/.installed-test ] || [ pyproject.toml -nt .venv/.installed-test 
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[test]'
   touch .venv/.installed-test .venv/.installed
+fi
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] \
+  || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 exec .venv/bin/python -m pytest "$@"

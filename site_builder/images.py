@@ -23,7 +23,7 @@ from .imaging import Header, PhotoError, SourceJob, Variant, process, read_heade
 
 RECIPE_VERSION = "1"
 PORTRAIT_RATIO = 5 / 7
-PORTRAIT_WIDTHS = (160, 320, 480)
+PORTRAIT_WIDTHS = (160, 240, 320, 480)
 WORK_WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 80}
 DEFAULT_MAX_PIXELS = 60_000_000  # a 50-MP phone photo fits, a decompression bomb does not

@@ -3,8 +3,9 @@
 Officers paste from Word and WeChat; the story is rendered with Python-Markdown and
 then sanitised by nh3 (ammonia) with an allow-list: no script, style, iframe, event
 handler, image or form; links only http(s), mailto and tel, with
-``rel="noopener noreferrer"``. Headings move two levels down: the page's ``<h1>`` is
-the honouree's name and the story sits in an ``<h2>`` section.
+``rel="noopener noreferrer"``. Headings are shifted so the story's highest one is an
+``<h3>`` (the page's ``<h1>`` is the name, the story sits under an ``<h2>``), which keeps
+the outline valid whether the officer starts with ``#`` or ``##``.
 """
 
 from __future__ import annotations
@@ -52,14 +53,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def _demote(match: re.Match[str]) -> str:
-    level = min(int(match.group(2)) + 2, 6)
-    return f"<{match.group(1)}h{level}"
+STORY_TOP_HEADING = 3  # the page has <h1> (the name) and the story sits under an <h2>
+
+
+def _shift_headings(raw: str) -> str:
+    """Make the story's highest heading an <h3>, keeping the relative levels below it."""
+    levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", raw)]
+    if not levels:
+        return raw
+    shift = STORY_TOP_HEADING - min(levels)
+    return re.sub(
+        r"<(/?)h([1-6])", lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 3), 6)}", raw
+    )
 
 
 def render_story(text: str) -> str:
     raw = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    raw = re.sub(r"<(/?)h([1-6])", _demote, raw)
+    raw = _shift_headings(raw)
     return nh3.clean(
         raw,
         tags=ALLOWED_TAGS,

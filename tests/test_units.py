@@ -138,6 +138,9 @@ def test_story_is_sanitised(evil: str) -> None:
 def test_story_keeps_formatting_and_demotes_headings() -> None:
     html = render_story("# 标题\n\n**重点** [链接](https://example.org)\n")
     assert "<h3>标题</h3>" in html
+    assert "<h3>小标题</h3>" in render_story(
+        "## 小标题\n\n### 更小\n"
+    ) and "<h4>更小</h4>" in render_story("## 小标题\n\n### 更小\n")
     assert '<a href="https://example.org" rel="noopener noreferrer">链接</a>' in html
 
 

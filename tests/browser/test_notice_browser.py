@@ -1,0 +1,84 @@
+"""The notice's live status under a faked clock, and its A4 print layout."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pytest
+from playwright.sync_api import Browser
+from pypdf import PdfReader
+
+from .conftest import DESKTOP, PHONE, new_page
+
+pytestmark = pytest.mark.browser
+
+NOTICE = "2024-shili-xinjiuye/notice/"
+
+
+@pytest.mark.parametrize(
+    ("now", "state", "label"),
+    [
+        ("2024-03-20T10:00:00+08:00", "upcoming", "未开始"),
+        ("2024-03-28T08:00:00+08:00", "open", "公示中（剩余5个工作日）"),
+        ("2024-03-30T10:00:00+08:00", "open", "公示中（剩余3个工作日）"),  # a Saturday
+        ("2024-04-03T23:00:00+08:00", "open", "公示中（剩余1个工作日）"),
+        (
+            "2024-04-03T16:30:00Z",
+            "ended",
+            "已结束",
+        ),  # 00:30 on 04-04 in China, whatever the phone thinks
+        ("2025-01-01T10:00:00+08:00", "ended", "已结束"),
+    ],
+)
+def test_status_is_computed_on_the_readers_day(
+    browser: Browser, site_url: str, now: str, state: str, label: str
+) -> None:
+    context, page = new_page(browser, PHONE, timezone_id="America/New_York")
+    try:
+        page.clock.set_fixed_time(now)
+        for url in (site_url + NOTICE, site_url + "2024-shili-xinjiuye/"):
+            page.goto(url)
+            status = page.locator("[data-notice-status]").first
+            assert status.get_attribute("data-state") == state
+            assert status.locator("[data-status-label]").inner_text() == label
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_period_is_still_shown(browser: Browser, site_url: str) -> None:
+    context, page = new_page(browser, PHONE, java_script_enabled=False)
+    try:
+        page.goto(site_url + NOTICE)
+        assert "2024年3月28日至4月3日（5个工作日）" in page.inner_text("main")
+    finally:
+        context.close()
+
+
+def test_channels_are_tappable(browser: Browser, site_url: str) -> None:
+    context, page = new_page(browser, PHONE)
+    try:
+        page.goto(site_url + NOTICE)
+        assert page.locator('a[href^="tel:"]').count() >= 1
+        assert page.locator('a[href^="mailto:"]').count() == 1
+    finally:
+        context.close()
+
+
+def test_prints_as_a_clean_a4_notice(browser: Browser, site_url: str) -> None:
+    context, page = new_page(browser, DESKTOP)
+    try:
+        page.goto(site_url + NOTICE)
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+        assert 1 <= len(pdf.pages) <= 2
+        # NFKC: the PDF maps some glyphs to Kangxi radicals (⽰ for 示)
+        compact = unicodedata.normalize("NFKC", text).replace(" ", "").replace("\n", "")
+        assert "拟表彰人选的公示" in compact and "陈立新" in compact
+        assert "最美劳动者风采" not in compact  # no masthead
+        assert "返回" not in compact and "跳到正文" not in compact
+        assert compact.rstrip().endswith("2024年3月27日")  # issuers and date close the notice
+        mediabox = pdf.pages[0].mediabox
+        assert abs(float(mediabox.width) - 595) < 2 and abs(float(mediabox.height) - 842) < 2
+    finally:
+        context.close()
