@@ -74,6 +74,11 @@ def read_header(path: Path, max_pixels: int) -> Header:
         with Image.open(path) as im:
             width, height = im.size
             fmt = im.format or ""
+            if width * height > max_pixels:
+                raise PhotoError(
+                    f"图片有 {width}×{height} 像素，超过上限 {max_pixels // 1_000_000} 百万像素",
+                    "这可能是损坏或恶意的文件；正常照片请缩小后再放入",
+                )
             orientation = im.getexif().get(ORIENTATION_TAG, 1)
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(
@@ -82,11 +87,6 @@ def read_header(path: Path, max_pixels: int) -> Header:
         ) from None
     if fmt not in ("JPEG", "PNG", "WEBP", "MPO", "TIFF", "BMP"):
         raise PhotoError(f"不支持的图片格式 {fmt}", "请转换为 JPG 后再放入")
-    if width * height > max_pixels:
-        raise PhotoError(
-            f"图片有 {width}×{height} 像素，超过上限 {max_pixels // 1_000_000} 百万像素",
-            "这可能是损坏或恶意的文件；正常照片请缩小后再放入",
-        )
     if orientation in SWAPS_AXES:
         width, height = height, width
     return Header(width, height, fmt)
@@ -162,6 +162,19 @@ def _process(job: SourceJob) -> None:
         _save(current, variant)
 
 
+METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop", "iptc")
+
+
+def _assert_no_metadata(path: Path) -> None:
+    """Belt and braces: a published image must carry no EXIF, GPS, XMP, ICC or comment."""
+    with Image.open(path) as im:
+        left = [k for k in METADATA_KEYS if im.info.get(k)]
+        if left or len(im.getexif()):
+            raise PhotoError(
+                f"编码后的图片仍含元数据（{', '.join(left) or 'EXIF'}）", "请报告此问题"
+            )
+
+
 def _save(im: Image.Image, variant: Variant) -> None:
     target = Path(variant.cache_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +185,7 @@ def _save(im: Image.Image, variant: Variant) -> None:
                 im.save(fh, "WEBP", quality=variant.quality, method=4)
             else:
                 im.save(fh, "JPEG", quality=variant.quality, optimize=True, progressive=True)
+        _assert_no_metadata(Path(tmp))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -113,21 +113,27 @@ class Detector:
         found: list[Finding] = []
         for m in _ID18.finditer(norm):
             if id_checksum_ok(m.group()) and _plausible_birth(m.group()[6:14]):
-                found.append(Finding("身份证号", m.group(), m.start()))
+                found.append(self._traced("身份证号", m.group(), m.start()))
         for m in _ID15.finditer(norm):
             d = m.group()
             if _plausible_birth("19" + d[6:12]):
-                found.append(Finding("身份证号（15 位）", d, m.start()))
+                found.append(self._traced("身份证号（15 位）", d, m.start()))
         for m in _MOBILE.finditer(norm):
             if m.group() not in self.allowed:
-                found.append(Finding("手机号码", m.group(), m.start()))
+                found.append(self._traced("手机号码", m.group(), m.start()))
+        patterns = {f.value.upper() for f in found}
         for value, source in self.private.items():
-            if value in self.allowed:
+            if value in self.allowed or value.upper() in patterns:
                 continue
             start = norm.find(value)
             if start >= 0:
                 found.append(Finding("不公开字段的内容", value, start, source))
         return found
+
+    def _traced(self, kind: str, value: str, start: int) -> Finding:
+        """A pattern hit, with the record it came from when it is a known private value."""
+        source = self.private.get(value) or self.private.get(value.upper()) or ""
+        return Finding(kind, value, start, source)
 
 
 def line_at(text: str, offset_in_normalised: int) -> int:

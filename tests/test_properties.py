@@ -1,0 +1,126 @@
+"""Property tests and a bounded fuzz run (hypothesis).
+
+Whatever text an officer pastes into the public fields, the rendered pages carry no
+executable markup and no private value; whatever bytes a record file holds, the
+parser reports problems instead of raising.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from site_builder.content import parse_record
+from site_builder.errors import ContentError, Problems
+from site_builder.yamlio import TextFileError, decode
+
+from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, valid_id
+
+FRAGMENTS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    '" onmouseover="alert(1)',
+    "</p><iframe src=//x>",
+    "<svg onload=alert(1)>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "]]>",
+    "<!--",
+    "&lt;script&gt;",
+    "\u202e",
+    "\x00",
+    "---",
+    "[x](javascript:alert(1))",
+    "<a href='data:text/html,x'>",
+    "<style>",
+    "</title>",
+    "劳动",
+    "。",
+]
+texts = st.lists(
+    st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(FRAGMENTS)), min_size=1, max_size=8
+).map("".join)
+
+ID = valid_id(123)
+PHONE = "13700001234"
+
+
+def _record(name: str, unit: str, summary: str, story: str, caption: str) -> str:
+    front = {
+        "姓名": name,
+        "性别": "女",
+        "单位及职务": unit,
+        "类别": "快递员",
+        "推荐单位": "甲县总工会",
+        "事迹简介": summary,
+        "身份证号": ID,
+        "联系方式": PHONE,
+        "联系人": "保密联系人",
+        "状态": "已审定",
+        "工作照": [{"文件": "w.jpg", "说明": caption}],
+    }
+    return "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + story
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=texts, unit=texts, summary=texts, story=texts, caption=texts)
+def test_rendered_pages_never_carry_markup_or_private_values(
+    name: str, unit: str, summary: str, story: str, caption: str
+) -> None:
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Scratch(Path(tmp))
+        site.write("site.yaml", SITE_YAML)
+        site.write("2024-test/campaign.yaml", CAMPAIGN_YAML)
+        folder = site.campaign / "honorees" / "li"
+        folder.mkdir(parents=True)
+        Image.new("RGB", (64, 48)).save(folder / "w.jpg")
+        (folder / "index.md").write_text(_record(name, unit, summary, story, caption), "utf-8")
+        try:
+            site.build()
+        except ContentError as exc:  # refused input is fine, as long as it is explained
+            event("refused")
+            assert all(p.message for p in exc.problems)
+            assert not site.output.exists()
+            return
+        event("built")
+        for rel, data in site.tree().items():
+            text = data.decode("utf-8", errors="ignore")
+            assert ID not in text and PHONE not in text and "保密联系人" not in text, rel
+            if rel.endswith(".html"):
+                soup = BeautifulSoup(text, "html.parser")
+                for script in soup.find_all("script"):
+                    assert script.get("src") and not script.string, rel
+                for tag in soup.find_all(True):
+                    assert tag.name not in ("iframe", "svg", "style", "object", "embed"), rel
+                    for attr, value in tag.attrs.items():
+                        assert not attr.startswith("on"), (rel, tag.name, attr)
+                        if attr in ("href", "src"):
+                            assert (
+                                not str(value).lower().strip().startswith(("javascript:", "data:"))
+                            )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=400))
+def test_fuzz_record_parser_never_raises(text: str) -> None:
+    problems = Problems()
+    parse_record(text, Path("x/index.md"), problems)
+    parse_record("---\n" + text + "\n---\n正文", Path("x/index.md"), problems)
+    assert all(p.message for p in problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzz_decode_only_raises_its_own_error(data: bytes) -> None:
+    try:
+        decode(data)
+    except TextFileError as exc:
+        assert exc.message and exc.fix
