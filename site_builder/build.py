@@ -9,15 +9,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_site, notice_contacts, private_values
-from .content import load_site
+from .checks import check_poster_glyphs, check_site, notice_contacts, private_values
+from .content import Site, load_site
 from .errors import ContentError, Problem, Problems
 from .images import DEFAULT_MAX_PIXELS, ImageReport, ImageStore
 from .imaging import PhotoError
-from .output import check_output_location, discard, new_staging, swap_in, write_files
+from .output import (
+    check_output_location,
+    discard,
+    new_staging,
+    precompressed,
+    swap_in,
+    write_files,
+    write_zip,
+)
 from .privacy import Detector, scan_output
 from .public import public_campaign
 from .render import render_site
+from .share import find_font
 from .theme import find_theme
 
 ProgressHook = Callable[[int, int], None]
@@ -30,6 +39,8 @@ class BuildOptions:
     cache: Path | None = None  # default: .site-builder-cache/<content name> beside content/
     themes: Path | None = None  # default: themes/ beside content/, then the built-in themes
     max_pixels: int = DEFAULT_MAX_PIXELS
+    precompress: bool = False  # write name.gz beside text files for hosts that serve them
+    zip: Path | None = None  # also write output/ as this archive
     display_root: Path | None = None  # paths in messages are shown relative to this
 
     @property
@@ -67,7 +78,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     # 3. Plan pages: the public model templates receive (no private field exists in
     #    it) and, on the way, every image job.
     theme = find_theme(site.config.theme, options.themes_dir)
-    images = ImageStore(options.cache_dir, options.max_pixels)
+    images = _image_store(site, options, problems)
     campaigns = [public_campaign(c, facts[c.id], site.config, images) for c in site.campaigns]
     _photo_problems(images.errors, problems)
     problems.raise_if_errors()
@@ -79,6 +90,8 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
     # 5. Render every page and file into memory.
     rendered = render_site(site.config, campaigns, theme, sorted(images.outputs))
+    if options.precompress:
+        rendered.files.update(precompressed(rendered.files))
 
     # 6-7. Stage, scan the staged output for private data, then swap it in.
     staging = new_staging(options.output)
@@ -101,6 +114,8 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
         discard(staging)
         raise
     images.save_and_prune()
+    if options.zip is not None:
+        write_zip(options.output, options.zip)
 
     result = BuildResult(
         pages=rendered.pages,
@@ -119,11 +134,20 @@ def check(options: BuildOptions) -> list[Problem]:
     site = load_site(options.content, problems)
     if site is not None:
         facts = check_site(site, problems)
-        images = ImageStore(options.cache_dir, options.max_pixels)
+        images = _image_store(site, options, problems)
         for c in site.campaigns:
             public_campaign(c, facts[c.id], site.config, images)
         _photo_problems(images.errors, problems)
     return list(problems)
+
+
+def _image_store(site: Site, options: BuildOptions, problems: Problems) -> ImageStore:
+    """The store that plans photo variants and, unless turned off, share posters."""
+    images = ImageStore(options.cache_dir, options.max_pixels)
+    if site.config.posters:
+        images.font = find_font(site.config.poster_font, options.content)
+        check_poster_glyphs(site, images.font, problems)
+    return images
 
 
 def _photo_problems(errors: list[tuple[Path, PhotoError]], problems: Problems) -> None:

@@ -18,6 +18,7 @@ from .content import Campaign, HonoreeSource, Site
 from .errors import Problems
 from .privacy import Detector, Finding, line_at, normalise
 from .schema import PRIVATE_FIELDS, Photo, Record, fields_of
+from .share import missing_glyphs
 from .validation import key_line
 from .workdays import Calendar, Period, period_problem
 
@@ -309,3 +310,31 @@ def check_notice(campaign: Campaign, problems: Problems) -> tuple[Period | None,
         label = {"end": "公示 结束", "working_days": "公示 工作日数", "calendar": "日历"}[key]
         problems.add(campaign.path, notice_line, label, message, fix)
     return period, columns
+
+
+POSTER_FIXED_TEXT = "长按识别二维码阅读的先进事迹“”…"
+
+
+def check_poster_glyphs(site: Site, font: Path, problems: Problems) -> None:
+    """Every character a poster prints must be in the font: never boxes of tofu."""
+    fixed = POSTER_FIXED_TEXT + site.config.organiser
+    for campaign in site.campaigns:
+        for h in campaign.published:
+            rec = h.record
+            text = (
+                fixed
+                + campaign.config.title
+                + rec.name
+                + rec.display_unit
+                + rec.category
+                + rec.summary[:60]
+            )
+            missing = missing_glyphs(font, text)
+            if missing:
+                problems.add(
+                    h.path,
+                    _field_line(h, "name"),
+                    "海报",
+                    f"海报字体 {font.name} 缺少“{''.join(missing)}”的字形，会显示成方框",
+                    "请在 site.yaml 用“海报字体: 字体文件路径”指定包含这些字的中文字体，或改用常用字",
+                )

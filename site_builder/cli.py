@@ -93,6 +93,20 @@ def make_parser() -> ChineseParser:
     p.add_argument(
         "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
     )
+    p.add_argument(
+        "--zip",
+        nargs="?",
+        const=Path("site.zip"),
+        type=Path,
+        default=None,
+        metavar="文件",
+        help="另外把网站打包成 zip（默认 site.zip），供只能上传压缩包的网站空间使用",
+    )
+    p.add_argument(
+        "--precompress",
+        action="store_true",
+        help="为文本文件另存 .gz 预压缩版本（nginx 的 gzip_static 可直接使用）",
+    )
 
     p = sub.add_parser(
         "check",
@@ -157,7 +171,13 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
-    options = BuildOptions(content=args.content, output=args.output, cache=args.cache)
+    options = BuildOptions(
+        content=args.content,
+        output=args.output,
+        cache=args.cache,
+        zip=args.zip,
+        precompress=args.precompress,
+    )
     progress = Progress(
         TextColumn("处理图片"),
         BarColumn(),
@@ -182,6 +202,8 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"用时 {result.seconds:.1f} 秒。",
             markup=False,
         )
+        if args.zip:
+            out.print(f"已打包为 {args.zip}。", markup=False)
     return EXIT_OK
 
 

@@ -59,6 +59,12 @@ class SiteConfig(Strict):
     description: OptText = field("简介", "网站简介，用于搜索引擎和分享")
     theme: Text = field("主题", "主题名（themes/ 下的文件夹）", default="default")
     footer: Footer = field("页脚", "页脚信息：备案号、版权、联系方式", default=Footer())
+    posters: YesNo = field(
+        "生成海报", "是否为每位人选生成朋友圈海报和文章封面（默认 是）", default=True
+    )
+    poster_font: OptText = field(
+        "海报字体", "海报用的中文字体文件路径（默认使用随软件安装的思源黑体 Noto Sans SC）"
+    )
 
     @property
     def base_path(self) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from .imaging import Header, PhotoError, SourceJob, Variant, process, read_header
+from .posters import PosterJob, render_poster
+from .share import font_digest
 
 RECIPE_VERSION = "1"
 PORTRAIT_RATIO = 5 / 7
@@ -29,6 +31,22 @@ QUALITY = {"webp": 78, "jpeg": 80}
 DEFAULT_MAX_PIXELS = 60_000_000  # a 50-MP phone photo fits, a decompression bomb does not
 
 Kind = Literal["portrait", "work"]
+Job = SourceJob | PosterJob
+POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383)}
+
+
+def run_job(job: Job) -> None:
+    """Worker entry point: one source photo (all its variants) or one poster."""
+    if isinstance(job, PosterJob):
+        render_poster(job)
+    else:
+        process(job)
+
+
+def cache_paths(job: Job) -> list[str]:
+    if isinstance(job, PosterJob):
+        return [job.cache_path]
+    return [v.cache_path for v in job.variants]
 
 
 @dataclass(frozen=True)
@@ -95,7 +113,8 @@ class ImageStore:
         self.cache_dir = cache_dir
         self.variant_dir = cache_dir / "img"
         self.max_pixels = max_pixels
-        self.jobs: dict[str, SourceJob] = {}
+        self.jobs: dict[str, Job] = {}
+        self.font: Path | None = None  # set by the build when posters are wanted
         self.outputs: dict[str, Path] = {}  # output name -> cache file
         self.errors: list[tuple[Path, PhotoError]] = []
         self._index_path = cache_dir / "sources.json"
@@ -183,13 +202,55 @@ class ImageStore:
             alt, largest.width, largest.height, tuple(renditions["webp"]), tuple(renditions["jpeg"])
         )
 
+    def poster(
+        self,
+        kind: str,
+        texts: dict[str, str],
+        portrait: Path | None,
+        focus: tuple[float, float] | None,
+        out_dir: str,
+    ) -> Rendition | None:
+        """Plan one share poster; None when posters are not wanted or the portrait is unusable."""
+        if self.font is None:
+            return None
+        crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+        digest = ""
+        if portrait is not None:
+            try:
+                digest, header = self._source(portrait)
+            except PhotoError:
+                return None  # already reported by the portrait itself
+            crop = crop_box(header.width, header.height, "portrait", focus)
+        width, height = POSTER_SIZES[kind]
+        params = json.dumps(
+            [RECIPE_VERSION, kind, texts, digest, crop, font_digest(str(self.font))],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        phash = hashlib.sha256(params.encode()).hexdigest()
+        cache_path = self.variant_dir / phash[:2] / f"{phash}.png"
+        name = f"{out_dir}{kind}-{width}x{height}.{phash[:10]}.png"
+        self.outputs[name] = cache_path
+        self.jobs[phash] = PosterJob(
+            kind=kind,
+            width=width,
+            height=height,
+            font=str(self.font),
+            portrait=str(portrait) if portrait else None,
+            crop=crop,
+            cache_path=str(cache_path),
+            **texts,
+        )
+        return Rendition(name, width, height, "png")
+
     def run(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
-        """Process every job whose variants are not all cached; in parallel on all cores."""
+        """Process every job whose outputs are not all cached; in parallel on all cores."""
         report = ImageReport(errors=list(self.errors))
-        todo: list[SourceJob] = []
+        todo: list[Job] = []
         for job in self.jobs.values():
-            missing = [v for v in job.variants if not Path(v.cache_path).is_file()]
-            report.reused += len(job.variants) - len(missing)
+            paths = cache_paths(job)
+            missing = [p for p in paths if not Path(p).is_file()]
+            report.reused += len(paths) - len(missing)
             if missing:
                 todo.append(job)
                 report.made += len(missing)
@@ -206,23 +267,23 @@ class ImageStore:
                     on_progress(done, len(todo))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [(job, pool.submit(process, job)) for job in todo]
+                futures = [(job, pool.submit(run_job, job)) for job in todo]
                 for job, future in futures:
                     try:
                         future.result()
                     except PhotoError as exc:
-                        report.errors.append((Path(job.source), exc))
+                        report.errors.append((_job_source(job), exc))
                     done += 1
                     if on_progress:
                         on_progress(done, len(todo))
         return report
 
     @staticmethod
-    def _run_one(job: SourceJob, report: ImageReport) -> None:
+    def _run_one(job: Job, report: ImageReport) -> None:
         try:
-            process(job)
+            run_job(job)
         except PhotoError as exc:
-            report.errors.append((Path(job.source), exc))
+            report.errors.append((_job_source(job), exc))
 
     def publish(self, staging: Path) -> None:
         """Link every planned variant into the staging directory."""
@@ -249,3 +310,9 @@ class ImageStore:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _job_source(job: Job) -> Path:
+    if isinstance(job, PosterJob):
+        return Path(job.portrait or job.cache_path)
+    return Path(job.source)

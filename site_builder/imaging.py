@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageCms, ImageOps
 
@@ -30,9 +32,12 @@ class PhotoError(Exception):
     """A photo that cannot be published; message and fix in Chinese."""
 
     def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
+        super().__init__(message, fix)
         self.message = message
         self.fix = fix
+
+    def __reduce__(self) -> tuple[type[PhotoError], tuple[str, str]]:
+        return (PhotoError, (self.message, self.fix))  # crosses from worker processes intact
 
 
 @dataclass(frozen=True)
@@ -176,15 +181,26 @@ def _assert_no_metadata(path: Path) -> None:
 
 
 def _save(im: Image.Image, variant: Variant) -> None:
-    target = Path(variant.cache_path)
+    def encode(fh: BinaryIO) -> None:
+        if variant.format == "webp":
+            im.save(fh, "WEBP", quality=variant.quality, method=4)
+        else:
+            im.save(fh, "JPEG", quality=variant.quality, optimize=True, progressive=True)
+
+    _atomic_write(Path(variant.cache_path), encode)
+
+
+def save_png(im: Image.Image, target: Path) -> None:
+    _atomic_write(target, lambda fh: im.save(fh, "PNG", optimize=True))
+
+
+def _atomic_write(target: Path, encode: Callable[[BinaryIO], None]) -> None:
+    """Encode into a temporary file beside the target, check it, then rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fh:
-            if variant.format == "webp":
-                im.save(fh, "WEBP", quality=variant.quality, method=4)
-            else:
-                im.save(fh, "JPEG", quality=variant.quality, optimize=True, progressive=True)
+            encode(fh)
         _assert_no_metadata(Path(tmp))
         os.replace(tmp, target)
     except BaseException:

@@ -8,8 +8,10 @@ guards against replacing a folder site_builder did not make.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
+import zipfile
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
@@ -69,3 +71,30 @@ def swap_in(staging: Path, output: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
+
+
+def precompressed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """name.gz beside every compressible file over 1 KB (mtime 0: identical bytes each build)."""
+    return {
+        f"{name}.gz": gzip.compress(data, compresslevel=9, mtime=0)
+        for name, data in files.items()
+        if PurePosixPath(name).suffix in COMPRESSIBLE and len(data) > 1024
+    }
+
+
+def write_zip(output: Path, archive: Path) -> None:
+    """output/ as one archive for hosts that take an upload; same content, same bytes."""
+    tmp = archive.with_name(archive.name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(output.rglob("*")):
+            if path.is_file() and path.name != MARKER:
+                info = zipfile.ZipInfo(
+                    path.relative_to(output).as_posix(), date_time=(1980, 1, 1, 0, 0, 0)
+                )
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, path.read_bytes())
+    os.replace(tmp, archive)

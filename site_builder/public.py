@@ -15,7 +15,7 @@ from .checks import CampaignFacts
 from .config import Channels, SiteConfig
 from .content import Campaign, HonoreeSource
 from .dates import YearMonth, chinese_date, chinese_period
-from .images import ImageStore, Picture
+from .images import ImageStore, Picture, Rendition
 from .schema import STATUS_LABELS, Honour, MediaItem, Record, fields_of, parse_focus
 from .story import first_sentence, plain_text, render_story
 
@@ -51,6 +51,8 @@ class PublicHonoree:
     badges: tuple[str, ...]
     portrait: Picture | None
     photos: tuple[PublicPhoto, ...]
+    poster: Rendition | None  # 1080×1920 for WeChat Moments
+    cover: Rendition | None  # 900×383 article cover
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,14 @@ def _sort_key(h: HonoreeSource) -> tuple[int, str]:
 
 
 def public_honoree(
-    h: HonoreeSource, campaign_id: str, facts: CampaignFacts, images: ImageStore
+    h: HonoreeSource, campaign: Campaign, facts: CampaignFacts, site: SiteConfig, images: ImageStore
 ) -> PublicHonoree:
     rec = h.record
-    url = f"{campaign_id}/{h.slug}/"
+    url = f"{campaign.id}/{h.slug}/"
     hf = facts.honorees.get(h.slug)
     portrait = None
     photos: list[PublicPhoto] = []
+    focus = None
     if hf is not None and hf.portrait is not None:
         focus = parse_focus(hf.portrait.focus) if hf.portrait.focus else None
         portrait = images.picture(
@@ -122,6 +125,19 @@ def public_honoree(
             if picture is not None:
                 photos.append(PublicPhoto(picture, photo.caption))
     story_html = render_story(h.story)
+    tagline = first_sentence(rec.summary)
+    texts = {
+        "name": rec.name,
+        "unit": rec.display_unit,
+        "category": rec.category,
+        "line": tagline,
+        "campaign": campaign.config.title,
+        "organiser": site.organiser,
+        "url": site.base_url + url,
+    }
+    source = hf.portrait.source if hf is not None and hf.portrait is not None else None
+    poster = images.poster("moments", texts, source, focus, url)
+    cover = images.poster("cover", texts, source, focus, url)
     return PublicHonoree(
         slug=h.slug,
         url=url,
@@ -138,12 +154,14 @@ def public_honoree(
         honours=tuple(rec.honours),
         media=tuple(rec.media),
         summary=rec.summary,
-        tagline=first_sentence(rec.summary),
+        tagline=tagline,
         story_html=story_html,
         story_text=plain_text(story_html),
         badges=tuple(rec.badges),
         portrait=portrait,
         photos=tuple(photos),
+        poster=poster,
+        cover=cover,
     )
 
 
@@ -204,7 +222,7 @@ def public_campaign(
 ) -> PublicCampaign:
     config = campaign.config
     honorees = tuple(
-        public_honoree(h, campaign.id, facts, images)
+        public_honoree(h, campaign, facts, site, images)
         for h in sorted(campaign.published, key=_sort_key)
     )
     notice = public_notice(campaign, facts, site)

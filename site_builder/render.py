@@ -18,6 +18,7 @@ from jinja2 import Environment
 
 from .config import SiteConfig
 from .public import PublicCampaign
+from .share import qr_png, qr_svg
 from .theme import Theme, hashed_name, make_environment, static_files
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
@@ -49,6 +50,11 @@ class Page:
     @property
     def dir(self) -> str:
         return posixpath.dirname(self.output)
+
+    @property
+    def here(self) -> str:
+        """This page's folder as a site path ("2024-demo/li-ming/", or "" for the root)."""
+        return f"{self.dir}/" if self.dir else ""
 
     @property
     def canonical(self) -> str:
@@ -118,6 +124,12 @@ def render_site(
         out.add(output, _render(env, template, page=p, site=site, **context))
         out.pages += 1
 
+    def qr(target: str) -> None:
+        """QR codes of a page, under stable names the WeChat editor can find again."""
+        out.files[f"{target}qr.png"] = qr_png(config.base_url + target)
+        out.files[f"{target}qr.svg"] = qr_svg(config.base_url + target)
+
+    qr("")
     if len(ordered) == 1:
         only = ordered[0]
         page("campaign.html", "index.html", campaign=only, search_url=_search_path(only, out))
@@ -130,8 +142,10 @@ def render_site(
             campaign=campaign,
             search_url=_search_path(campaign, out),
         )
+        qr(campaign.url)
         for honoree in campaign.honorees:
             page("profile.html", f"{honoree.url}index.html", campaign=campaign, honoree=honoree)
+            qr(honoree.url)
         if campaign.notice is not None:
             page(
                 "notice.html",
@@ -139,6 +153,7 @@ def render_site(
                 campaign=campaign,
                 notice=campaign.notice,
             )
+            qr(campaign.notice.url)
     page("404.html", "404.html", absolute=True)
     out.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n")
     out.add("sitemap.xml", _sitemap(config, ordered))

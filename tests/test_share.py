@@ -1,0 +1,321 @@
+"""Stable links, QR codes, posters, meta tags, deploy files; the demo served by nginx."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from site_builder.build import BuildOptions, build
+from site_builder.errors import ContentError
+from site_builder.share import default_font, missing_glyphs
+from site_builder.slugs import assign_slugs, base_slug
+
+from .conftest import ROOT, Scratch, record
+
+SUBPATH = "/zuimei/2024/"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("张伟", "zhang-wei"),
+        ("单国庆", "shan-guoqing"),
+        ("曾志伟", "zeng-zhiwei"),
+        ("解放", "xie-fang"),
+        ("仇英", "qiu-ying"),
+        ("区小兰", "ou-xiaolan"),
+        ("朴春花", "piao-chunhua"),
+        ("查良镛", "zha-liangyong"),
+        ("盖聪", "ge-cong"),
+        ("尉迟恭", "yuchi-gong"),
+        ("欧阳娜娜", "ouyang-nana"),
+        ("吕布", "lv-bu"),
+        ("阿依古丽·买买提", "ayiguli-maimaiti"),
+        ("张 伟", "zhang-wei"),
+        ("Ｌｉ Ｍｉｎｇ", "li-ming"),
+        ("覃明", "qin-ming"),
+        ("乐嘉", "yue-jia"),
+    ],
+)
+def test_slug_table(name: str, slug: str) -> None:
+    assert base_slug(name) == slug
+
+
+def test_homonyms_get_order_independent_suffixes() -> None:
+    people = [
+        ("张伟", "甲县总工会"),
+        ("章伟", "乙区总工会"),
+        ("张玮", "甲县总工会"),
+        ("李明", "甲县总工会"),
+    ]
+    forward = assign_slugs(people, taken=[])
+    backward = assign_slugs(list(reversed(people)), taken=[])
+    assert forward == backward
+    assert forward[("李明", "甲县总工会")] == "li-ming"
+    zhang = [forward[p] for p in people[:3]]
+    assert len(set(zhang)) == 3 and all(s.startswith("zhang-wei-") for s in zhang)
+    for s in zhang:
+        assert s.replace("-", "").isalnum() and s == s.lower()
+
+
+def test_existing_slugs_never_change() -> None:
+    later = assign_slugs([("章伟", "乙区总工会")], taken=["zhang-wei"])
+    assert later[("章伟", "乙区总工会")].startswith("zhang-wei-")
+    assert assign_slugs([("李明", "甲")], taken=["zhang-wei"]) == {("李明", "甲"): "li-ming"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("share") / "output"
+    build(
+        BuildOptions(
+            content=ROOT / "content",
+            output=out,
+            cache=out.parent / "cache",
+            zip=out.parent / "site.zip",
+            precompress=True,
+        )
+    )
+    return out
+
+
+BASE = "https://www.example.org/zuimei/"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "2024-shili-xinjiuye/",
+        "2024-shili-xinjiuye/notice/",
+        "2024-shili-xinjiuye/chen-lixin/",
+        "2024-shili-xinjiuye/ayiguli-maimaiti/",
+    ],
+)
+def test_every_qr_decodes_to_its_absolute_url(demo: Path, page: str) -> None:
+    with Image.open(demo / page / "qr.png") as im:
+        (result,) = zxingcpp.read_barcodes(im)
+    assert result.text == BASE + page
+    svg = (demo / page / "qr.svg").read_text("utf-8")
+    assert svg.startswith("<svg") and BASE + page in svg  # the URL is the SVG's title
+
+
+def test_posters_have_their_sizes_and_decodable_qr(demo: Path) -> None:
+    folder = demo / "2024-shili-xinjiuye" / "chen-lixin"
+    (moments,) = folder.glob("moments-1080x1920.*.png")
+    (cover,) = folder.glob("cover-900x383.*.png")
+    with Image.open(moments) as im:
+        assert im.size == (1080, 1920) and not im.getexif()
+        (qr,) = zxingcpp.read_barcodes(im)
+        assert qr.text == BASE + "2024-shili-xinjiuye/chen-lixin/"
+    with Image.open(cover) as im:
+        assert im.size == (900, 383)
+        assert zxingcpp.read_barcodes(im)[0].text == BASE + "2024-shili-xinjiuye/chen-lixin/"
+
+
+def test_font_covers_every_name_and_unit_and_tofu_is_detected() -> None:
+    font = default_font()
+    assert font is not None, "pylopdf-fonts-zh-cn should ship Noto Sans SC"
+    text = "".join(p.read_text("utf-8") for p in (ROOT / "content").rglob("index.md"))
+    names = "阿依古丽·买买提单国庆示例速递有限公司青山营业部“最美新就业形态劳动者”"
+    assert missing_glyphs(font, names) == []
+    assert missing_glyphs(font, text.split("---")[1]) == []
+    assert missing_glyphs(font, "李😀") == ["😀"]
+
+
+def test_a_name_the_font_cannot_draw_is_an_error(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi", text=record("李\U0001f600"))
+    with pytest.raises(ContentError, match="缺少“😀”的字形"):
+        scratch.build()
+
+
+def test_posters_are_cached(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi", photos=1)
+    first = scratch.build()
+    second = scratch.build()
+    assert first.images.made == 8 and second.images.made == 0 and second.images.reused == 8
+
+
+def test_meta_tags(demo: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(
+        (demo / "2024-shili-xinjiuye/chen-lixin/index.html").read_text("utf-8"), "html.parser"
+    )
+
+    def meta(prop: str) -> str:
+        return str(soup.find("meta", property=prop)["content"])
+
+    assert soup.title.get_text() == "陈立新 — 示例市“最美新就业形态劳动者”（示例）"
+    assert soup.find("meta", attrs={"name": "description"})["content"].startswith(
+        "（示例人物）陈立新"
+    )
+    assert soup.find("link", rel="canonical")["href"] == BASE + "2024-shili-xinjiuye/chen-lixin/"
+    assert meta("og:url") == BASE + "2024-shili-xinjiuye/chen-lixin/"
+    assert meta("og:image").startswith(BASE) and meta("og:image").endswith(".jpg")
+    assert (demo / meta("og:image").removeprefix(BASE)).is_file()
+    assert meta("og:image:width") == "480" and meta("og:image:height") == "672"
+    footer = soup.find("footer", class_="footer")
+    assert footer.find("a", href="https://beian.miit.gov.cn/") is not None
+    assert "示例市总工会" in footer.get_text()
+
+
+def test_deploy_files(demo: Path) -> None:
+    headers = (demo / "_headers").read_text("utf-8")
+    assert "/zuimei/*\n  Cache-Control: no-cache" in headers
+    css = next((demo / "assets").glob("site.*.css")).name
+    assert f"/zuimei/assets/{css}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert (
+        "Sitemap: https://www.example.org/zuimei/sitemap.xml" in (demo / "robots.txt").read_text()
+    )
+    sitemap = (demo / "sitemap.xml").read_text()
+    assert sitemap.count("<loc>") == 1 + 1 + 1 + 12
+    assert (demo / "2024-shili-xinjiuye/index.html.gz").is_file()
+    archive = demo.parent / "site.zip"
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+    on_disk = {p.relative_to(demo).as_posix() for p in demo.rglob("*") if p.is_file()}
+    assert names == on_disk - {".site-builder-output"}
+
+
+def test_zip_is_byte_identical_across_builds(tmp_path: Path) -> None:
+    archives = []
+    for i in range(2):
+        out = tmp_path / f"out{i}"
+        build(
+            BuildOptions(
+                content=ROOT / "examples/jiaozuo-2024/content",
+                output=out,
+                cache=tmp_path / "cache",
+                zip=tmp_path / f"site{i}.zip",
+            )
+        )
+        archives.append((tmp_path / f"site{i}.zip").read_bytes())
+    assert archives[0] == archives[1]
+
+
+# --- nginx --------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src", "data-search"):
+                self.links.append(value)
+            if value and name == "srcset":
+                self.links.extend(part.strip().split(" ")[0] for part in value.split(","))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo built for a sub-path, served by Debian's nginx with the generated snippet."""
+    work = tmp_path_factory.mktemp("nginx")
+    content = work / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = (content / "site.yaml").read_text("utf-8")
+    (content / "site.yaml").write_text(
+        site.replace("https://www.example.org/zuimei/", f"https://www.example.org{SUBPATH}"),
+        "utf-8",
+    )
+    www = work / "www"
+    output = www / SUBPATH.strip("/")
+    build(BuildOptions(content=content, output=output, cache=work / "cache"))
+    port = _free_port()
+    conf = work / "nginx.conf"
+    conf.write_text(f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {work}/tmp; proxy_temp_path {work}/tmp; fastcgi_temp_path {work}/tmp;
+    uwsgi_temp_path {work}/tmp; scgi_temp_path {work}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {www};
+        include {output}/nginx-site-builder.conf;
+    }}
+}}
+""")
+    (work / "tmp").mkdir()
+    nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+    proc = subprocess.Popen(
+        [nginx_bin, "-c", str(conf), "-p", str(work)], stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}{SUBPATH}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        raise AssertionError(f"nginx did not start: {(work / 'error.log').read_text()}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_nginx_serves_every_link_under_a_subpath(nginx: str) -> None:
+    seen: set[str] = set()
+    queue = [nginx]
+    origin = nginx.split(SUBPATH)[0]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            assert resp.status == 200, url
+            body = resp.read()
+            cache = resp.headers.get("Cache-Control", "")
+            if url.endswith("/") or url.endswith(".html"):
+                assert cache == "no-cache", url
+            elif "." in url.rsplit("/", 1)[-1] and len(url.rsplit(".", 2)[-2]) == 10:
+                assert "immutable" in cache, url
+            if resp.headers.get_content_type() != "text/html":
+                continue
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for link in parser.links:
+            if link.startswith(("http://", "https://", "mailto:", "tel:", "#")):
+                continue
+            target = urllib.parse.urljoin(url, link).split("#")[0]
+            assert target.startswith(origin + SUBPATH), (url, link)
+            queue.append(target)
+    assert len(seen) > 150  # pages, images, posters, QR codes, assets
+
+
+def test_nginx_answers_missing_pages_with_the_404_page(nginx: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(nginx + "no-such-person/", timeout=5)
+    assert info.value.code == 404
+    assert "页面不存在" in info.value.read().decode("utf-8")
