@@ -3,7 +3,9 @@
     python bench/make_corpus.py --n 50 --out bench/corpus-50
     python bench/compare.py --corpus bench/corpus-50 --runs 3
 
-Both tools produce the same image variants: work photos at 480/960/1440 px and the
+Run it on a quiet machine. ``PYTHONPATH=DIR`` benchmarks a snapshot of the package in DIR
+(the build runs as ``python -m site_builder``). Posters are off in the corpus, so both
+tools do the same image work. Both tools produce the same image variants: work photos at 480/960/1440 px and the
 portrait cropped to 5:7 at 160/240/320/480 px, each as WebP q78 and JPEG q80, with
 EXIF orientation applied. Cold runs start with empty caches and output, and the two
 tools alternate run by run so machine noise hits both alike. Prints medians and

@@ -23,10 +23,10 @@ from .output import (
     write_files,
     write_zip,
 )
-from .privacy import Detector, scan_output
+from .privacy import Detector, Finding, scan_output
 from .public import public_campaign
-from .render import render_site
-from .share import find_font
+from .render import Rendered, render_site
+from .share import QrCache, find_font
 from .theme import find_theme
 
 ProgressHook = Callable[[int, int], None]
@@ -64,10 +64,28 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
-    started = time.perf_counter()
+@dataclass
+class Rendering:
+    """Stages 1–5 done in memory: what the build writes and the dev server serves."""
+
+    site: Site
+    rendered: Rendered
+    images: ImageStore
+    report: ImageReport
+    problems: Problems
+    qr_codes: QrCache
+
+
+def render(
+    options: BuildOptions,
+    progress: ProgressHook | None = None,
+    wanted: Callable[[str], bool] | None = None,
+) -> Rendering:
+    """Load, validate, plan, process images and render; raises ContentError with every problem.
+
+    ``wanted`` limits which pages are rendered again (the dev server's incremental rebuild).
+    """
     problems = Problems(display_root=options.display_root or Path.cwd())
-    check_output_location(options.output, options.content)
 
     # 1. Load every file, 2. validate across files; stop once with every problem.
     site = load_site(options.content, problems)
@@ -88,32 +106,49 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     _photo_problems(report.errors, problems)
     problems.raise_if_errors()
 
-    # 5. Render every page and file into memory.
-    rendered = render_site(site.config, campaigns, theme, sorted(images.outputs))
+    # 5. Render pages and files into memory.
+    qr_codes = QrCache(options.cache_dir / "qr")
+    rendered = render_site(site.config, campaigns, theme, sorted(images.outputs), wanted, qr_codes)
+    return Rendering(site, rendered, images, report, problems, qr_codes)
+
+
+def privacy_problems(hits: list[tuple[str, Finding]], where: Path, problems: Problems) -> None:
+    """Output-scan hits as problems naming the output file, the pattern and the record."""
+    for path, finding in hits:
+        source = f"（来自 {finding.source}）" if finding.source else ""
+        problems.add(
+            where / path,
+            None,
+            "隐私检查",
+            f"生成的文件里出现了{finding.kind}“{finding.masked}”{source}",
+            "构建已停止，output/ 保持原样；请检查模板和内容，删除这些信息",
+        )
+
+
+def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
+    started = time.perf_counter()
+    check_output_location(options.output, options.content)
+
+    # 1–5. Everything in memory; nothing is written unless all of it succeeded.
+    done = render(options, progress)
+    rendered, images, problems = done.rendered, done.images, done.problems
     if options.precompress:
         rendered.files.update(precompressed(rendered.files))
 
-    # 6-7. Stage, scan the staged output for private data, then swap it in.
+    # 6–7. Stage, scan the staged output for private data, then swap it in.
     staging = new_staging(options.output)
     try:
         write_files(staging, rendered.files)
         images.publish(staging)
-        detector = Detector(private_values(site), allowed=notice_contacts(site))
-        for path, finding in scan_output(staging, detector):
-            source = f"（来自 {finding.source}）" if finding.source else ""
-            problems.add(
-                Path(options.output) / path,
-                None,
-                "隐私检查",
-                f"生成的文件里出现了{finding.kind}“{finding.masked}”{source}",
-                "构建已停止，output/ 保持原样；请检查模板和内容，删除这些信息",
-            )
+        detector = Detector(private_values(done.site), allowed=notice_contacts(done.site))
+        privacy_problems(scan_output(staging, detector), Path(options.output), problems)
         problems.raise_if_errors()
         swap_in(staging, options.output)
     except BaseException:
         discard(staging)
         raise
     images.save_and_prune()
+    done.qr_codes.prune()
     if options.zip is not None:
         write_zip(options.output, options.zip)
 
@@ -121,7 +156,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
         pages=rendered.pages,
         files=len(rendered.files) + len(images.outputs),
         bytes=sum(len(b) for b in rendered.files.values()),
-        images=report,
+        images=done.report,
         warnings=problems.warnings,
     )
     result.seconds = time.perf_counter() - started

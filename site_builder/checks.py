@@ -98,8 +98,10 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
     ids: dict[str, HonoreeSource] = {}
     for h in campaign.honorees:
         rec = h.record
+        # A record that is not published cannot break the site: its problems are warnings.
+        found = problems if h.published else problems.as_warnings()
         if rec.category not in config.categories:
-            problems.add(
+            found.add(
                 h.path,
                 _field_line(h, "category"),
                 "类别",
@@ -107,7 +109,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
                 f"请改为以下之一：{'、'.join(config.categories)}",
             )
         if units and rec.nominating_unit not in units:
-            problems.add(
+            found.add(
                 h.path,
                 _field_line(h, "nominating_unit"),
                 "推荐单位",
@@ -134,7 +136,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
                     "同一人只能推荐一次，请删除重复的记录",
                 )
             ids.setdefault(key, h)
-        facts.honorees[h.slug] = check_photos(h, problems)
+        facts.honorees[h.slug] = check_photos(h, found)
         if h.published:
             scan_published(h, detector, problems)
     _check_seq(campaign, problems)

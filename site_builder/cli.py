@@ -119,6 +119,51 @@ def make_parser() -> ChineseParser:
         "--format", choices=["text", "json"], default="text", help="输出格式（默认 text）"
     )
     p.add_argument("--strict", action="store_true", help="警告也算错误")
+
+    p = sub.add_parser(
+        "serve",
+        help="本地预览：保存即自动刷新",
+        description="在本机生成并预览网站，修改内容并保存后浏览器自动刷新；内容有错时页面显示错误说明。"
+        "不会改动 output/。按 Ctrl-C 停止。",
+    )
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
+    p.add_argument(
+        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
+    )
+
+    p = sub.add_parser(
+        "new",
+        help="新建网站、活动或人选的文件夹和模板",
+        description="按模板新建内容，模板里有中文说明。",
+    )
+    kinds = p.add_subparsers(
+        dest="kind", title="新建什么", metavar="类型", parser_class=ChineseParser
+    )
+    k = kinds.add_parser(
+        "site", help="新建 content/site.yaml", description="新建网站设置 site.yaml。"
+    )
+    _common(k)
+    k.add_argument("--organiser", default="示例市总工会", help="主办单位")
+    k = kinds.add_parser(
+        "campaign", help="新建一个活动", description="新建活动文件夹和 campaign.yaml。"
+    )
+    _common(k)
+    k.add_argument(
+        "id", help="活动编号（小写字母、数字和 -），也是网址的一部分，如 2024-jiaozuo-xinjiuye"
+    )
+    k = kinds.add_parser(
+        "honoree",
+        help="新建一位人选",
+        description="新建人选文件夹（用姓名拼音命名，即固定网址）和 index.md。",
+    )
+    _common(k)
+    k.add_argument("campaign", help="活动编号")
+    k.add_argument("name", metavar="姓名", help="人选姓名")
+    k.add_argument("--unit", default="", help="推荐单位（同名人选据此区分网址）")
+    k.add_argument("--category", default="", help="类别")
     return parser
 
 
@@ -135,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args, out, err)
         if args.command == "check":
             return _check(args, out)
+        if args.command == "serve":
+            return _serve(args, out, err)
+        if args.command == "new":
+            return _new(args, out, parser)
         parser.error(f"未知命令 {args.command}")
     except ContentError as exc:
         _print_problems(err, exc.problems + exc.warnings)
@@ -204,6 +253,59 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
         if args.zip:
             out.print(f"已打包为 {args.zip}。", markup=False)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import time
+    import webbrowser
+
+    from .serve import start
+
+    options = BuildOptions(content=args.content, cache=args.cache)
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            err.print(message, markup=False)
+
+    try:
+        server = start(options, args.host, args.port, log)
+    except OSError as exc:
+        raise UsageError(
+            f"无法在 {args.host}:{args.port} 启动预览（{exc.strerror}）。请换一个端口：--port 8001"
+        ) from None
+    out.print(f"预览地址：{server.url}  （修改内容后自动刷新，按 Ctrl-C 停止）", markup=False)
+    if args.open:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
+        out.print("预览已停止。", markup=False)
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:
+    from . import scaffold
+
+    if args.kind == "site":
+        path = scaffold.new_site(args.content, args.organiser)
+    elif args.kind == "campaign":
+        path = scaffold.new_campaign(args.content, args.id)
+    elif args.kind == "honoree":
+        path = scaffold.new_honoree(
+            args.content, args.campaign, args.name, args.unit, args.category
+        )
+    else:
+        parser.parse_args(["new", "--help"])
+        return EXIT_USAGE
+    out.print(f"已新建 {path}，请打开修改其中的内容。", markup=False)
+    if args.kind == "honoree":
+        out.print(
+            f"此人的网址固定为 …/{args.campaign}/{path.parent.name}/（以后不会改变）。",
+            markup=False,
+        )
     return EXIT_OK
 
 

@@ -86,6 +86,10 @@ class Problems:
                 pass
         return p.as_posix()
 
+    def as_warnings(self) -> Problems:
+        """A view whose errors are recorded as warnings (for records that are not published)."""
+        return _Warnings(self.display_root, self.items)
+
     @property
     def errors(self) -> list[Problem]:
         return sorted({p for p in self.items if p.severity == "error"}, key=Problem.sort_key)
@@ -100,6 +104,19 @@ class Problems:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise ContentError(self.errors, self.warnings)
+
+
+class _Warnings(Problems):
+    def add(
+        self,
+        path: Path | str,
+        line: int | None,
+        field_label: str,
+        message: str,
+        fix: str = "",
+        severity: Severity = "error",
+    ) -> None:
+        super().add(path, line, field_label, f"{message}（该人选未审定，暂不发布）", fix, "warning")
 
 
 class SiteBuilderError(Exception):

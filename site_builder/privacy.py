@@ -143,12 +143,23 @@ def line_at(text: str, offset_in_normalised: int) -> int:
 
 
 def scan_output(root: Path, detector: Detector) -> list[tuple[str, Finding]]:
-    """Every text file under root, HTML entities decoded; (relative path, finding) pairs."""
+    """Every text file under root; (relative path, finding) pairs."""
+    return scan_files(
+        {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+        },
+        detector,
+    )
+
+
+def scan_files(files: dict[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:
+    """Text files among ``files`` with HTML entities decoded, scanned for private data."""
     hits: list[tuple[str, Finding]] = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in TEXT_SUFFIXES:
+    for name, data in sorted(files.items()):
+        if Path(name).suffix.lower() not in TEXT_SUFFIXES:
             continue
-        text = html.unescape(path.read_text("utf-8", errors="replace"))
-        for finding in detector.find(text):
-            hits.append((path.relative_to(root).as_posix(), finding))
+        text = html.unescape(data.decode("utf-8", errors="replace"))
+        hits.extend((name, finding) for finding in detector.find(text))
     return hits

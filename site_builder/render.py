@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from jinja2 import Environment
 
 from .config import SiteConfig
 from .public import PublicCampaign
-from .share import qr_png, qr_svg
+from .share import QrCache, qr_png, qr_svg
 from .theme import Theme, hashed_name, make_environment, static_files
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
@@ -81,6 +82,7 @@ class Page:
 class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
     pages: int = 0
+    skipped: set[str] = field(default_factory=set)  # pages (and their QR codes) not re-rendered
 
     def add(self, path: str, text: str) -> None:
         self.files[path] = text.encode("utf-8")
@@ -98,8 +100,14 @@ def _is_hashed(path: str) -> bool:
 
 
 def render_site(
-    config: SiteConfig, campaigns: list[PublicCampaign], theme: Theme, image_names: list[str]
+    config: SiteConfig,
+    campaigns: list[PublicCampaign],
+    theme: Theme,
+    image_names: list[str],
+    wanted: Callable[[str], bool] | None = None,
+    qr_codes: QrCache | None = None,
 ) -> Rendered:
+    """Every output file; with ``wanted``, pages it rejects are listed in ``skipped`` instead."""
     out = Rendered()
     env = make_environment(theme)
     assets: dict[str, str] = {}
@@ -120,14 +128,21 @@ def render_site(
     )
 
     def page(template: str, output: str, absolute: bool = False, **context: Any) -> None:
+        if wanted is not None and not wanted(output):
+            out.skipped.add(output)
+            return
         p = Page(output, site, absolute)
         out.add(output, _render(env, template, page=p, site=site, **context))
         out.pages += 1
 
     def qr(target: str) -> None:
         """QR codes of a page, under stable names the WeChat editor can find again."""
-        out.files[f"{target}qr.png"] = qr_png(config.base_url + target)
-        out.files[f"{target}qr.svg"] = qr_svg(config.base_url + target)
+        if wanted is not None and not wanted(f"{target}index.html"):
+            out.skipped.update({f"{target}qr.png", f"{target}qr.svg"})
+            return
+        url = config.base_url + target
+        out.files[f"{target}qr.png"] = qr_codes.get(url, "png") if qr_codes else qr_png(url)
+        out.files[f"{target}qr.svg"] = qr_codes.get(url, "svg") if qr_codes else qr_svg(url)
 
     qr("")
     if len(ordered) == 1:

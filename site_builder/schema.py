@@ -14,6 +14,7 @@ The templates never see a ``Record``: ``public.py`` builds the view they get.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -256,6 +257,7 @@ class Record(Strict):
         return " ".join(p for p in (self.employer, self.position) if p)
 
 
+@functools.lru_cache(maxsize=64)
 def fields_of(model: type[BaseModel]) -> list[tuple[str, list[str], str, str, bool]]:
     """(key, labels, privacy, description, required) for each declared field."""
     out = []

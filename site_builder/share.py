@@ -20,12 +20,14 @@ QR_PNG_SCALE = 8
 QR_BORDER = 4
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_png(url: str, scale: int = QR_PNG_SCALE) -> bytes:
     buf = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buf, kind="png", scale=scale, border=QR_BORDER)
     return buf.getvalue()
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> bytes:
     buf = io.BytesIO()
     segno.make(url, error="m", micro=False).save(
@@ -71,14 +73,50 @@ def _tofu(path: str) -> bytes:
     return bytes(font.getmask("\U0010fffd"))
 
 
+@functools.lru_cache(maxsize=4)
+def _font40(path: str) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, 40)
+
+
+@functools.lru_cache(maxsize=65536)
+def _has_glyph(path: str, ch: str) -> bool:
+    return bytes(_font40(path).getmask(ch)) != _tofu(path)
+
+
 def missing_glyphs(font_path: Path, text: str) -> list[str]:
     """Characters the font has no glyph for (they would print as tofu boxes)."""
-    font = ImageFont.truetype(str(font_path), 40)
-    tofu = _tofu(str(font_path))
-    missing = []
-    for ch in sorted(set(text)):
-        if ch.isspace() or ord(ch) < 0x20:
-            continue
-        if bytes(font.getmask(ch)) == tofu:
-            missing.append(ch)
-    return missing
+    return [
+        ch
+        for ch in sorted(set(text))
+        if not (ch.isspace() or ord(ch) < 0x20) and not _has_glyph(str(font_path), ch)
+    ]
+
+
+class QrCache:
+    """QR codes on disk by URL: segno takes ~20 ms a code, a site has two per page."""
+
+    VERSION = "1"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def get(self, url: str, kind: str) -> bytes:
+        key = hashlib.sha256(f"{self.VERSION}|{kind}|{url}".encode()).hexdigest()
+        path = self.folder / key[:2] / f"{key}.{kind}"
+        self.used.add(path)
+        try:
+            return path.read_bytes()
+        except OSError:
+            data = qr_png(url) if kind == "png" else qr_svg(url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            return data
+
+    def prune(self) -> None:
+        if self.folder.is_dir():
+            for path in self.folder.rglob("*.*"):
+                if path not in self.used:
+                    path.unlink()

@@ -10,6 +10,7 @@ the outline valid whether the officer starts with ``#`` or ``##``.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -67,7 +68,9 @@ def _shift_headings(raw: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def render_story(text: str) -> str:
+    """Markdown → sanitised HTML (pure, so cached: the preview re-renders unchanged stories)."""
     raw = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     raw = _shift_headings(raw)
     return nh3.clean(

@@ -7,6 +7,7 @@ of printing nothing, and our filters registered.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ HASHED_SUFFIXES = {".css", ".js", ".json", ".svg", ".png", ".ico", ".webp", ".jp
 class Theme:
     name: str
     folder: Path
-    settings: dict[str, object]
+    settings: tuple[tuple[str, object], ...]
 
     @property
     def templates(self) -> Path:
@@ -42,12 +43,15 @@ def find_theme(name: str, project_themes: Path | None) -> Theme:
     for folder in candidates:
         if (folder / "theme.yml").is_file():
             settings = yaml.safe_load((folder / "theme.yml").read_text("utf-8")) or {}
-            return Theme(name, folder, settings if isinstance(settings, dict) else {})
+            items = tuple(sorted(settings.items())) if isinstance(settings, dict) else ()
+            return Theme(name, folder, items)
     where = "、".join(str(p) for p in candidates)
     raise UsageError(f"找不到主题“{name}”（已查找：{where}）。请检查 site.yaml 的“主题”。")
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(theme: Theme) -> Environment:
+    """One environment per theme: compiled templates are reused (auto_reload notices edits)."""
     env = Environment(
         loader=FileSystemLoader(str(theme.templates)),
         autoescape=True,

@@ -12,6 +12,7 @@ Two steps:
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from pathlib import Path
@@ -60,6 +61,7 @@ def _line(lines: dict[Loc, int], doc: YamlDoc, loc: Loc) -> int | None:
     return doc.lines.get(()) or None
 
 
+@functools.lru_cache(maxsize=64)
 def aliases(model: type[BaseModel]) -> dict[str, str]:
     """Every accepted key (declared name and Chinese labels) → declared name."""
     out: dict[str, str] = {}

@@ -23,6 +23,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_FILE_BYTES = 1_000_000
+# libyaml's composer is ~15× faster; it gives the same nodes and marks.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Loc = tuple[str | int, ...]
 
@@ -115,7 +117,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
     offset = first_line - 1
     tab_line = _leading_tab_line(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or ""
@@ -254,7 +256,7 @@ class _Walker:
         return out
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.style is not None:  # quoted or block scalars are always text
+        if node.style:  # quoted or block scalars are always text (plain is None or "")
             return node.value
         if node.tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
             try:

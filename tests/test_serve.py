@@ -1,0 +1,137 @@
+"""The live preview's pieces: which pages a change invalidates, debouncing, error overlay;
+and the officer's commands (new, check, --version, --help)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import BuildOptions
+from site_builder.cli import main
+from site_builder.serve import DevSite, affected_pages, changes
+
+from .conftest import Scratch, record
+
+
+def test_affected_pages(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    story = content / "2024-a" / "honorees" / "li-ming" / "index.md"
+    wanted = affected_pages([story], content)
+    assert wanted is not None
+    for page in [
+        "2024-a/li-ming/index.html",
+        "2024-a/index.html",
+        "2024-a/notice/index.html",
+        "index.html",
+    ]:
+        assert wanted(page), page
+    assert not wanted("2024-a/wang-fang/index.html")
+    photo = content / "2024-a" / "honorees" / "wang-fang" / "work-1.jpg"
+    both = affected_pages([story, photo], content)
+    assert both is not None and both("2024-a/wang-fang/index.html")
+    assert affected_pages([content / "2024-a" / "campaign.yaml"], content) is None
+    assert affected_pages([content / "site.yaml"], content) is None
+    assert (
+        affected_pages([tmp_path / "themes" / "default" / "static" / "site.css"], content) is None
+    )
+
+
+def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:
+    stop = threading.Event()
+    batches: list[set[Path]] = []
+
+    def consume() -> None:
+        for batch in changes([tmp_path], stop, debounce_ms=150):
+            batches.append(batch)
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    time.sleep(0.5)  # let the watcher start
+    for i in range(5):
+        (tmp_path / f"f{i}.md").write_text(str(i))
+        time.sleep(0.02)
+    deadline = time.time() + 5
+    while not batches and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    stop.set()
+    thread.join(timeout=5)
+    assert len(batches) == 1
+    assert {p.name for p in batches[0]} == {f"f{i}.md" for i in range(5)}
+
+
+def test_dev_site_rebuilds_incrementally_and_recovers_from_errors(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi")
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    site = DevSite(
+        BuildOptions(content=scratch.content, cache=scratch.root / "cache"), log=lambda _: None
+    )
+    site.rebuild()
+    before = dict(site.state.files)
+    assert "2024-test/li-ce-shi/index.html" in before
+
+    story = scratch.campaign / "honorees" / "li-ce-shi" / "index.md"
+    story.write_text(record().replace("他每天送件，从不抱怨。", "新写的一段事迹。"), "utf-8")
+    site.rebuild({story})
+    files = site.state.files
+    assert "新写的一段事迹" in files["2024-test/li-ce-shi/index.html"].decode()
+    assert files["2024-test/wang-ce-shi/index.html"] == before["2024-test/wang-ce-shi/index.html"]
+    # the same files, but for the search data whose content (and so name) changed
+    assert {k for k in set(files) ^ set(before) if not k.startswith("2024-test/search.")} == set()
+
+    story.write_text("---\n姓名: [坏\n---\n", "utf-8")
+    site.rebuild({story})
+    assert site.state.problems and "YAML" in site.state.problems[0].message
+    assert (
+        "新写的一段事迹" in site.state.files["2024-test/li-ce-shi/index.html"].decode()
+    )  # last good kept
+
+    story.write_text(record(), "utf-8")
+    site.rebuild({story})
+    assert site.state.problems == []
+    assert "他每天送件" in site.state.files["2024-test/li-ce-shi/index.html"].decode()
+
+
+def test_new_commands_scaffold_a_site_that_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "site"]) == 0
+    assert main(["new", "campaign", "2025-demo"]) == 0
+    assert main(["new", "honoree", "2025-demo", "单国庆", "--unit", "甲县总工会"]) == 0
+    assert (
+        main(["new", "honoree", "2025-demo", "单 国庆", "--unit", "乙县总工会"]) == 0
+    )  # a homonym
+    folders = sorted(p.name for p in (tmp_path / "content/2025-demo/honorees").iterdir())
+    assert folders[0] == "shan-guoqing" and folders[1].startswith("shan-guoqing-")
+    assert main(["new", "campaign", "2025-demo"]) == 2  # never overwrites
+    assert main(["new", "campaign", "Bad Name"]) == 2
+    capsys.readouterr()
+    # a fresh scaffold has only drafts: it checks with warnings, not errors
+    assert main(["check", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report and all(p["severity"] == "warning" for p in report)
+    assert main(["check", "--strict"]) == 1
+
+
+def test_version_and_chinese_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and "site-builder" in capsys.readouterr().out
+    for argv in (
+        ["--help"],
+        ["build", "--help"],
+        ["serve", "--help"],
+        ["new", "honoree", "--help"],
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        text = capsys.readouterr().out
+        assert "用法：" in text and "显示本帮助并退出" in text
+    with pytest.raises(SystemExit) as info:
+        main(["build", "--no-such-option"])
+    assert info.value.code == 2 and "无法识别的参数" in capsys.readouterr().err
