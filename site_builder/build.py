@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fingerprint
 from .checks import check_poster_glyphs, check_site, notice_contacts, private_values
 from .content import Site, load_site
 from .errors import ContentError, Problem, Problems
-from .images import DEFAULT_MAX_PIXELS, ImageReport, ImageStore
+from .images import ImageReport, ImageStore
 from .imaging import PhotoError
+from .options import BuildOptions
 from .output import (
     check_output_location,
     discard,
@@ -33,28 +35,6 @@ ProgressHook = Callable[[int, int], None]
 
 
 @dataclass
-class BuildOptions:
-    content: Path = Path("content")
-    output: Path = Path("output")
-    cache: Path | None = None  # default: .site-builder-cache/<content name> beside content/
-    themes: Path | None = None  # default: themes/ beside content/, then the built-in themes
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    precompress: bool = False  # write name.gz beside text files for hosts that serve them
-    zip: Path | None = None  # also write output/ as this archive
-    display_root: Path | None = None  # paths in messages are shown relative to this
-
-    @property
-    def cache_dir(self) -> Path:
-        if self.cache is not None:
-            return self.cache
-        return self.content.resolve().parent / ".site-builder-cache" / self.content.resolve().name
-
-    @property
-    def themes_dir(self) -> Path:
-        return self.themes or self.content.resolve().parent / "themes"
-
-
-@dataclass
 class BuildResult:
     pages: int = 0
     files: int = 0
@@ -62,6 +42,7 @@ class BuildResult:
     images: ImageReport = field(default_factory=ImageReport)
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
 
 
 @dataclass
@@ -128,6 +109,14 @@ def privacy_problems(hits: list[tuple[str, Finding]], where: Path, problems: Pro
 def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
     started = time.perf_counter()
     check_output_location(options.output, options.content)
+    inputs = options.fingerprint()
+    archive_ok = options.zip is None or options.zip.is_file()
+    if (
+        not options.force
+        and archive_ok
+        and fingerprint.unchanged(options.cache_dir, options.output, inputs)
+    ):
+        return BuildResult(unchanged=True, seconds=time.perf_counter() - started)
 
     # 1–5. Everything in memory; nothing is written unless all of it succeeded.
     done = render(options, progress)
@@ -151,6 +140,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     done.qr_codes.prune()
     if options.zip is not None:
         write_zip(options.output, options.zip)
+    fingerprint.remember(options.cache_dir, options.output, inputs)
 
     result = BuildResult(
         pages=rendered.pages,

@@ -8,6 +8,7 @@ twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .config import CampaignConfig
 from .content import Campaign, HonoreeSource, Site
 from .errors import Problems
 from .privacy import Detector, Finding, line_at, normalise
+from .rules import check_rules
 from .schema import PRIVATE_FIELDS, Photo, Record, fields_of
 from .share import missing_glyphs
 from .validation import key_line
@@ -140,6 +142,8 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
         if h.published:
             scan_published(h, detector, problems)
     _check_seq(campaign, problems)
+    reference = config.notice.start if config.notice else dt.date(config.year, 1, 1)
+    check_rules(campaign, problems, reference)
     if config.notice is not None:
         facts.period, facts.columns = check_notice(campaign, problems)
     return facts

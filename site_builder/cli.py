@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .build import BuildOptions, build, check
 from .errors import ContentError, Problem, UsageError
+from .options import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -102,6 +102,7 @@ def make_parser() -> ChineseParser:
         metavar="文件",
         help="另外把网站打包成 zip（默认 site.zip），供只能上传压缩包的网站空间使用",
     )
+    p.add_argument("--force", action="store_true", help="即使内容没有变化也重新生成")
     p.add_argument(
         "--precompress",
         action="store_true",
@@ -164,6 +165,38 @@ def make_parser() -> ChineseParser:
     k.add_argument("name", metavar="姓名", help="人选姓名")
     k.add_argument("--unit", default="", help="推荐单位（同名人选据此区分网址）")
     k.add_argument("--category", default="", help="类别")
+
+    p = sub.add_parser(
+        "import",
+        help="从推荐汇总表 .xlsx 和推荐表 .docx 导入人选",
+        description="读取推荐汇总表（.xlsx）和推荐表（.docx），按列标题和表格标签识别各项内容。"
+        "默认只预览将要新建的人选；加 --write 才写入。已有的人选不会被覆盖，除非加 --force。导入的人选状态为“拟推荐”。",
+    )
+    _common(p)
+    p.add_argument("campaign", help="活动编号")
+    p.add_argument("files", nargs="+", type=Path, metavar="文件", help=".xlsx 或 .docx 文件")
+    p.add_argument("--write", action="store_true", help="实际写入（默认只预览）")
+    p.add_argument("--force", action="store_true", help="覆盖已有人选的记录")
+    p.add_argument("--unit", default="", help="推荐表里没有写推荐单位时使用的推荐单位")
+
+    p = sub.add_parser(
+        "export",
+        help="导出已审定人选的推荐汇总表（.xlsx 或 .csv）",
+        description="按焦作 2024 年通知附件2的列顺序导出已审定人选，序号自动编排。默认不含不公开字段。",
+    )
+    _common(p)
+    p.add_argument("campaign", help="活动编号")
+    p.add_argument(
+        "--format", choices=["xlsx", "csv"], default="xlsx", help="文件格式（默认 xlsx）"
+    )
+    p.add_argument(
+        "--output", "-o", type=Path, default=None, help="输出文件（默认 活动编号-推荐汇总表.xlsx）"
+    )
+    p.add_argument(
+        "--include-private",
+        action="store_true",
+        help="包含身份证号、电话、地址等不公开字段（内部存档用）",
+    )
     return parser
 
 
@@ -184,6 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args, out, err)
         if args.command == "new":
             return _new(args, out, parser)
+        if args.command == "import":
+            return _import(args, out, err)
+        if args.command == "export":
+            return _export(args, out, err)
         parser.error(f"未知命令 {args.command}")
     except ContentError as exc:
         _print_problems(err, exc.problems + exc.warnings)
@@ -220,6 +257,8 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .build import build
+
     options = BuildOptions(
         content=args.content,
         output=args.output,
@@ -243,6 +282,14 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     with progress:
         result = build(options, on_progress)
+    if result.unchanged:
+        if not args.quiet:
+            out.print(
+                f"内容没有变化，{args.output}/ 已是最新（用时 {result.seconds:.2f} 秒）。"
+                "如需重新生成，加 --force。",
+                markup=False,
+            )
+        return EXIT_OK
     if not args.quiet:
         _print_problems(err, result.warnings)
         out.print(
@@ -309,7 +356,50 @@ def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .importing import run_import
+
+    plan, notes, written = run_import(
+        args.content, args.campaign, args.files, args.write, args.force, args.unit
+    )
+    for item in plan:
+        fields = item.intake.fields
+        out.print(
+            f"{item.action}：{item.slug}/  {item.intake.name}  {fields.get('推荐单位', '（无推荐单位）')}  "
+            f"{len(fields)} 项信息、{len(item.intake.photos)} 张照片  ← {item.intake.source}",
+            markup=False,
+        )
+    for note in notes:
+        err.print(f"未能读取：{note}", style="yellow", markup=False)
+    if args.write:
+        out.print(
+            f"已写入 {len(written)} 位人选（状态为“拟推荐”）。请核对内容并补写照片说明后，把状态改为“已审定”。",
+            markup=False,
+        )
+    else:
+        out.print(f"以上为预览，共 {len(plan)} 位；确认无误后加 --write 写入。", markup=False)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .importing import export
+
+    data, count = export(args.content, args.campaign, args.format, args.include_private)
+    target = args.output or Path(f"{args.campaign}-推荐汇总表.{args.format}")
+    target.write_bytes(data)
+    if args.include_private:
+        err.print(
+            "注意：该文件含有身份证号、电话、地址等个人信息，仅供内部存档，请勿外传或上传到网站。",
+            style="bold yellow",
+            markup=False,
+        )
+    out.print(f"已导出 {count} 位已审定人选到 {target}。", markup=False)
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, out: Console) -> int:
+    from .build import check
+
     problems = check(BuildOptions(content=args.content))
     errors = [p for p in problems if p.severity == "error" or args.strict]
     if args.format == "json":

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, model_validator
 
 from .errors import FieldError
+from .rules import Rules
 from .schema import OptText, Strict, Text, YesNo, _list, field
 
 BEIAN_URL = "https://beian.miit.gov.cn/"
@@ -185,6 +186,10 @@ class CampaignConfig(Strict):
         ("推荐单位", "推荐名额"), "推荐单位及名额（附件2）；不写则不限制推荐单位", default=[]
     )
     notice: Notice | None = field(("公示", "公示信息"), "公示设置")
+    rules: Rules | None = field(
+        "规则",
+        "评选规则（推荐名额、每类人数、工作年限、工会会员、照片张数等），每条可设 错误 或 警告",
+    )
     calendar: dict[int, YearCalendar] = field(
         ("日历", "节假日安排"),
         "chinesecalendar 尚未收录年份的放假与调休安排，如 2027: {放假: [...], 调休上班: [...]}",

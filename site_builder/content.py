@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import CampaignConfig, SiteConfig
 from .errors import Problems, UsageError
-from .schema import SLUG_RE, Record
+from .schema import SLUG_RE, STATUS_VALUES, Record
 from .validation import validate
 from .yamlio import TextFileError, YamlDoc, parse_yaml, read_text, split_front_matter
 
@@ -78,6 +78,16 @@ def parse_record(
     doc = parse_yaml(yaml_text, first_line=2)
     record = validate(Record, doc, path, problems)
     return record, body, body_line, doc
+
+
+def raw_status(doc: YamlDoc) -> str | None:
+    """The status as written, read without validating the rest of the record."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key in ("状态", "审定状态", "status"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return STATUS_VALUES.get(value.strip(), "unknown")
+    return None
 
 
 def parse_campaign(
@@ -177,7 +187,12 @@ def load_honoree(folder: Path, problems: Problems) -> HonoreeSource | None:
     text = _read(path, problems)
     if text is None:
         return None
-    record, story, story_line, doc = parse_record(text, path, problems)
+    found = Problems(problems.display_root)
+    record, story, story_line, doc = parse_record(text, path, found)
+    # A draft (拟推荐, 已撤销) with missing or wrong fields cannot break the site: it is
+    # not published, so its problems are warnings until someone approves it.
+    draft = record is None and raw_status(doc) in ("proposed", "withdrawn")
+    (problems.as_warnings() if draft else problems).merge(found)
     if record is None:
         return None
     slug = record.slug or folder.name

@@ -15,6 +15,7 @@ errors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,14 @@ class Problems:
                 pass
         return p.as_posix()
 
+    def merge(self, other: Problems) -> None:
+        """Take over the problems collected by another collector."""
+        for p in other.items:
+            self.items.append(self._adopt(p))
+
+    def _adopt(self, problem: Problem) -> Problem:
+        return problem
+
     def as_warnings(self) -> Problems:
         """A view whose errors are recorded as warnings (for records that are not published)."""
         return _Warnings(self.display_root, self.items)
@@ -116,7 +125,17 @@ class _Warnings(Problems):
         fix: str = "",
         severity: Severity = "error",
     ) -> None:
-        super().add(path, line, field_label, f"{message}（该人选未审定，暂不发布）", fix, "warning")
+        super().add(path, line, field_label, f"{message}{DRAFT_NOTE}", fix, "warning")
+
+    def _adopt(self, problem: Problem) -> Problem:
+        if problem.severity == "warning":
+            return problem
+        return dataclasses.replace(
+            problem, message=problem.message + DRAFT_NOTE, severity="warning"
+        )
+
+
+DRAFT_NOTE = "（该人选未审定，暂不发布）"
 
 
 class SiteBuilderError(Exception):

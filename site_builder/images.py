@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from .imaging import Header, PhotoError, SourceJob, Variant, process, read_header
+from .options import DEFAULT_MAX_PIXELS
 from .posters import PosterJob, render_poster
 from .share import font_digest
 
@@ -28,7 +29,6 @@ PORTRAIT_RATIO = 5 / 7
 PORTRAIT_WIDTHS = (160, 240, 320, 480)
 WORK_WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 80}
-DEFAULT_MAX_PIXELS = 60_000_000  # a 50-MP phone photo fits, a decompression bomb does not
 
 Kind = Literal["portrait", "work"]
 Job = SourceJob | PosterJob

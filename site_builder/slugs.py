@@ -150,5 +150,11 @@ def assign_slugs(
     return result
 
 
+def slug_candidates(name: str, unit: str) -> list[str]:
+    """Every slug ``assign_slugs`` could have given this person, in the order it tries them."""
+    base = base_slug(name)
+    return [base] + [f"{base}-{_suffix(name, unit, n)}" for n in range(4, 66, 2)]
+
+
 def slug_for(name: str, unit: str, taken: Iterable[str]) -> str:
     return assign_slugs([(name, unit)], taken)[(name, unit)]

@@ -154,3 +154,21 @@ def test_shipped_sites_build(site: str, tmp_path: Path) -> None:
     if site == "content":
         profiles = list((tmp_path / "out").glob("*/*/index.html"))
         assert len([p for p in profiles if p.parent.name != "notice"]) >= 12
+
+
+def test_unchanged_site_is_recognised_and_any_change_rebuilds(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi", photos=1)
+    scratch.build()
+    before = scratch.tree()
+    again = scratch.build()
+    assert again.unchanged and scratch.tree() == before
+    story = scratch.campaign / "honorees" / "li-ce-shi" / "index.md"
+    story.write_text(story.read_text("utf-8").replace("从不抱怨", "从不叫苦"), "utf-8")
+    edited = scratch.build()
+    assert (
+        not edited.unchanged
+        and "从不叫苦" in (scratch.output / "2024-test/li-ce-shi/index.html").read_text()
+    )
+    (scratch.output / "404.html").unlink()  # output changed by hand: rebuilt, not trusted
+    assert not scratch.build().unchanged and (scratch.output / "404.html").is_file()
+    assert not scratch.build(force=True).unchanged

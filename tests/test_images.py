@@ -188,7 +188,7 @@ def test_cache_reuses_unchanged_photos_and_prunes_orphans(scratch: Scratch) -> N
     # two photos × 2 widths × 2 formats, plus the two posters (no portrait: they do not change)
     first = scratch.build()
     assert (first.images.made, first.images.reused, first.images.sources_processed) == (10, 0, 4)
-    again = scratch.build()
+    again = scratch.build(force=True)  # a full rebuild, not the no-op shortcut
     assert (again.images.made, again.images.reused, again.images.sources_processed) == (0, 10, 0)
     Image.new("RGB", (1000, 750), (0, 200, 0)).save(folder / "w2.jpg")  # one photo edited
     edited = scratch.build()

@@ -145,7 +145,7 @@ def test_a_name_the_font_cannot_draw_is_an_error(scratch: Scratch) -> None:
 def test_posters_are_cached(scratch: Scratch) -> None:
     scratch.honoree("li-ce-shi", photos=1)
     first = scratch.build()
-    second = scratch.build()
+    second = scratch.build(force=True)
     assert first.images.made == 8 and second.images.made == 0 and second.images.reused == 8
 
 

@@ -1,0 +1,117 @@
+"""The reader's view, measured: Lighthouse scores and 375-px screenshots of every page type.
+
+    (cd bench && npm ci)                 # lighthouse, from bench/package-lock.json
+    python bench/reader.py               # scores + screenshots into bench/screenshots/
+
+Builds the demo for a sub-path, serves it with Debian's nginx using the generated
+snippet (gzip on, cache headers as deployed), then runs Lighthouse (mobile, simulated
+throttling) with Debian's Chromium on home, campaign, profile and notice, and saves
+phone screenshots of those pages and the 404 page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_builder.build import BuildOptions, build  # noqa: E402
+
+SUBPATH = "/zuimei/2024/"
+PAGES = {
+    "home": "",
+    "campaign": "2024-shili-xinjiuye/",
+    "profile": "2024-shili-xinjiuye/chen-lixin/",
+    "notice": "2024-shili-xinjiuye/notice/",
+    "404": "no-such-page/",
+}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-quic --disable-sync"
+)
+
+
+def serve(work: Path) -> tuple[subprocess.Popen[bytes], str]:
+    content = work / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = (content / "site.yaml").read_text("utf-8")
+    (content / "site.yaml").write_text(site.replace("/zuimei/", SUBPATH), "utf-8")
+    output = work / "www" / SUBPATH.strip("/")
+    build(BuildOptions(content=content, output=output, cache=work / "cache"))
+    port = 8765
+    (work / "tmp").mkdir()
+    conf = work / "nginx.conf"
+    conf.write_text(f"""user root; worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{ include /etc/nginx/mime.types; access_log off; client_body_temp_path {work}/tmp;
+  proxy_temp_path {work}/tmp; fastcgi_temp_path {work}/tmp; uwsgi_temp_path {work}/tmp; scgi_temp_path {work}/tmp;
+  server {{ listen 127.0.0.1:{port}; root {work / "www"}; include {output}/nginx-site-builder.conf; }} }}
+""")
+    proc = subprocess.Popen(
+        [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(work)]
+    )
+    return proc, f"http://127.0.0.1:{port}{SUBPATH}"
+
+
+def lighthouse(url: str, out: Path) -> dict[str, int]:
+    cli = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+    subprocess.run(
+        [
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--form-factor=mobile",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+    )
+    report = json.loads(out.read_text())
+    return {k: round(v["score"] * 100) for k, v in report["categories"].items()}
+
+
+def screenshots(url: str, folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(**PHONE).new_page()  # type: ignore[arg-type]
+        for name, path in PAGES.items():
+            page.goto(url + path, wait_until="networkidle")
+            page.screenshot(path=str(folder / f"{name}-375.png"), full_page=True)
+        browser.close()
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="sb-reader-"))
+    proc, url = serve(work)
+    try:
+        screenshots(url, ROOT / "bench" / "screenshots")
+        print("截图已保存到 bench/screenshots/")
+        print(f"{'页面':<10}{'性能':>6}{'无障碍':>8}{'最佳实践':>8}{'SEO':>6}")
+        for name in ("home", "campaign", "profile", "notice"):
+            scores = lighthouse(url + PAGES[name], work / f"{name}.json")
+            print(
+                f"{name:<10}{scores['performance']:>6}{scores['accessibility']:>8}"
+                f"{scores['best-practices']:>8}{scores['seo']:>6}"
+            )
+    finally:
+        proc.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

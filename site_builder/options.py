@@ -1,0 +1,45 @@
+"""Build options: a light module, so the command line can decide there is nothing to do
+before importing Pillow, pydantic and Jinja."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_PIXELS = 60_000_000  # a 50-MP phone photo fits, a decompression bomb does not
+
+
+@dataclass
+class BuildOptions:
+    content: Path = Path("content")
+    output: Path = Path("output")
+    cache: Path | None = None  # default: .site-builder-cache/<content name> beside content/
+    themes: Path | None = None  # default: themes/ beside content/, then the built-in themes
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    precompress: bool = False  # write name.gz beside text files for hosts that serve them
+    zip: Path | None = None  # also write output/ as this archive
+    force: bool = False  # rebuild even when nothing changed since the last build
+    display_root: Path | None = None  # paths in messages are shown relative to this
+
+    @property
+    def cache_dir(self) -> Path:
+        if self.cache is not None:
+            return self.cache
+        return self.content.resolve().parent / ".site-builder-cache" / self.content.resolve().name
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.themes or self.content.resolve().parent / "themes"
+
+    def fingerprint(self) -> str:
+        """Everything the output depends on (see fingerprint.py)."""
+        from . import __version__, fingerprint
+
+        settings = {
+            "version": __version__,
+            "output": str(self.output.resolve()),
+            "zip": str(self.zip),
+            "precompress": str(self.precompress),
+            "max_pixels": str(self.max_pixels),
+        }
+        return fingerprint.inputs(self.content, self.themes_dir, settings)
