@@ -164,6 +164,7 @@ def main() -> None:
         "ours_cold": [],
         "hugo_cold": [],
         "ours_noop": [],
+        "ours_warm": [],
         "hugo_warm": [],
     }
     rss: list[int] = []

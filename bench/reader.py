@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +46,9 @@ def serve(work: Path) -> tuple[subprocess.Popen[bytes], str]:
     (content / "site.yaml").write_text(site.replace("/zuimei/", SUBPATH), "utf-8")
     output = work / "www" / SUBPATH.strip("/")
     build(BuildOptions(content=content, output=output, cache=work / "cache"))
-    port = 8765
+    with socket.socket() as sock:  # a free loopback port
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     (work / "tmp").mkdir()
     conf = work / "nginx.conf"
     conf.write_text(f"""user root; worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/error.log;

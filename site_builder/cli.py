@@ -265,6 +265,7 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         cache=args.cache,
         zip=args.zip,
         precompress=args.precompress,
+        force=args.force,
     )
     progress = Progress(
         TextColumn("处理图片"),

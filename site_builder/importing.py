@@ -21,7 +21,7 @@ from .content import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, Campaign, load_ca
 from .errors import Problems, UsageError
 from .intake import Intake, Unreadable, read_file
 from .privacy import normalise
-from .public import _sort_key
+from .public import honoree_order
 from .schema import Record
 from .slugs import assign_slugs, slug_candidates
 from .validation import aliases
@@ -173,7 +173,7 @@ def _campaign(content: Path, campaign_id: str) -> Campaign:
 
 def summary_rows(campaign: Campaign, include_private: bool) -> list[list[str]]:
     rows = []
-    for seq, h in enumerate(sorted(campaign.published, key=_sort_key), start=1):
+    for seq, h in enumerate(sorted(campaign.published, key=honoree_order), start=1):
         rec: Record = h.record
         row = [
             str(seq),

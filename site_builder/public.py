@@ -101,7 +101,8 @@ DEFAULT_RULES = (
 )
 
 
-def _sort_key(h: HonoreeSource) -> tuple[int, str]:
+def honoree_order(h: HonoreeSource) -> tuple[int, str]:
+    """Cards, the notice list and the summary table: by 序号, then by slug (pinyin)."""
     return (h.record.seq if h.record.seq is not None else 1_000_000, h.slug)
 
 
@@ -187,7 +188,7 @@ def public_notice(
     if notice is None or facts.period is None:
         return None
     period = facts.period
-    ordered = sorted(campaign.published, key=_sort_key)
+    ordered = sorted(campaign.published, key=honoree_order)
     if notice.order == "unit":
         ordered = sorted(campaign.published, key=lambda h: (h.record.nominating_unit, h.slug))
     rows = []
@@ -223,7 +224,7 @@ def public_campaign(
     config = campaign.config
     honorees = tuple(
         public_honoree(h, campaign, facts, site, images)
-        for h in sorted(campaign.published, key=_sort_key)
+        for h in sorted(campaign.published, key=honoree_order)
     )
     notice = public_notice(campaign, facts, site)
     published = config.published or (

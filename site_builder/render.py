@@ -89,10 +89,11 @@ class Rendered:
 
     @property
     def hashed(self) -> list[str]:
-        return sorted(p for p in self.files if _is_hashed(p))
+        return sorted(p for p in self.files if is_hashed(p))
 
 
-def _is_hashed(path: str) -> bool:
+def is_hashed(path: str) -> bool:
+    """Whether a file name carries a 10-hex content hash (site.3f2a9c1b0d.css)."""
     parts = posixpath.basename(path).split(".")
     return (
         len(parts) >= 3 and len(parts[-2]) == 10 and all(c in "0123456789abcdef" for c in parts[-2])

@@ -31,6 +31,7 @@ from .checks import notice_contacts, private_values
 from .content import CAMPAIGN_FILE, HONOREES_DIR
 from .errors import ContentError, Problem
 from .privacy import Detector, scan_files
+from .render import is_hashed
 
 RELOAD_PATH = "__site_builder/"
 RELOAD_JS = """(function () {
@@ -200,13 +201,10 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
             if problems and is_html:
                 self.reply(200, overlay(problems, self.script()), "text/html; charset=utf-8")
             elif key in files:
-                self.reply(
-                    200,
-                    self.inject(files[key]) if key.endswith(".html") else files[key],
-                    _type(key),
-                )
+                body = self.inject(files[key]) if key.endswith(".html") else files[key]
+                self.reply(200, body, _type(key), immutable=is_hashed(key))
             elif key in images and images[key].is_file():
-                self.reply(200, images[key].read_bytes(), _type(key))
+                self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
             else:
                 self.reply(
                     404,
@@ -248,13 +246,6 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 return
 
     return Handler
-
-
-def _is_hashed(name: str) -> bool:
-    parts = name.rsplit("/", 1)[-1].split(".")
-    return (
-        len(parts) >= 3 and len(parts[-2]) == 10 and all(c in "0123456789abcdef" for c in parts[-2])
-    )
 
 
 def _type(name: str) -> str:

@@ -135,3 +135,17 @@ def test_version_and_chinese_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["build", "--no-such-option"])
     assert info.value.code == 2 and "无法识别的参数" in capsys.readouterr().err
+
+
+def test_build_command_reports_nothing_to_do_and_force_rebuilds(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scratch.honoree("li-ce-shi")
+    monkeypatch.chdir(scratch.root)
+    argv = ["build", "--output", "output", "--cache", "cache"]
+    assert main(argv) == 0
+    assert "已生成" in capsys.readouterr().out
+    assert main(argv) == 0
+    assert "内容没有变化" in capsys.readouterr().out
+    assert main([*argv, "--force"]) == 0
+    assert "已生成" in capsys.readouterr().out
