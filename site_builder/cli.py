@@ -56,6 +56,16 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
 
 
+def _megapixels(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-megapixels",
+        type=int,
+        default=60,
+        metavar="百万像素",
+        help="单张照片的像素上限（默认 60，足够 5000 万像素的手机照片；更大的文件视为损坏或恶意）",
+    )
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）"
@@ -103,6 +113,7 @@ def make_parser() -> ChineseParser:
         help="另外把网站打包成 zip（默认 site.zip），供只能上传压缩包的网站空间使用",
     )
     p.add_argument("--force", action="store_true", help="即使内容没有变化也重新生成")
+    _megapixels(p)
     p.add_argument(
         "--precompress",
         action="store_true",
@@ -120,6 +131,7 @@ def make_parser() -> ChineseParser:
         "--format", choices=["text", "json"], default="text", help="输出格式（默认 text）"
     )
     p.add_argument("--strict", action="store_true", help="警告也算错误")
+    _megapixels(p)
 
     p = sub.add_parser(
         "serve",
@@ -266,6 +278,7 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         zip=args.zip,
         precompress=args.precompress,
         force=args.force,
+        max_pixels=args.max_megapixels * 1_000_000,
     )
     progress = Progress(
         TextColumn("处理图片"),
@@ -401,7 +414,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _check(args: argparse.Namespace, out: Console) -> int:
     from .build import check
 
-    problems = check(BuildOptions(content=args.content))
+    problems = check(BuildOptions(content=args.content, max_pixels=args.max_megapixels * 1_000_000))
     errors = [p for p in problems if p.severity == "error" or args.strict]
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))

@@ -262,3 +262,18 @@ def assert_safe(scratch: Scratch) -> None:
         if path.suffix in (".jpg", ".webp"):
             with Image.open(path) as im:
                 assert not im.getexif() and not im.info.get("exif") and not im.info.get("xmp"), path
+
+
+def test_the_pixel_limit_is_configurable(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from site_builder.cli import main
+
+    folder = scratch.campaign / "honorees" / "li-ce-shi"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (2000, 1000)).save(folder / "big.jpg")
+    scratch.honoree("li-ce-shi", text=record(工作照="\n  - {文件: big.jpg, 说明: 大图}"))
+    monkeypatch.chdir(scratch.root)
+    assert main(["check", "--max-megapixels", "1"]) == 1
+    assert "超过上限 1 百万像素" in capsys.readouterr().out
+    assert main(["build", "--max-megapixels", "2", "--output", "output", "--cache", "cache"]) == 0
