@@ -16,9 +16,6 @@ from .errors import FieldError
 from .rules import Rules
 from .schema import OptText, Strict, Text, YesNo, _list, field
 
-BEIAN_URL = "https://beian.miit.gov.cn/"
-POLICE_URL = "https://beian.mps.gov.cn/"
-
 
 def _base_url(value: Any) -> Any:
     if not isinstance(value, str):
