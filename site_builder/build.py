@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fingerprint
-from .checks import check_poster_glyphs, check_site, notice_contacts, private_values
+from .checks import check_poster_glyphs, check_site, privacy_detector
 from .content import Site, load_site
 from .errors import ContentError, Problem, Problems
 from .images import ImageReport, ImageStore
@@ -55,6 +55,7 @@ class Rendering:
     report: ImageReport
     problems: Problems
     qr_codes: QrCache
+    detector: Detector  # the same one validates the records and scans the output
 
 
 def render(
@@ -70,7 +71,8 @@ def render(
 
     # 1. Load every file, 2. validate across files; stop once with every problem.
     site = load_site(options.content, problems)
-    facts = check_site(site, problems) if site is not None else {}
+    detector = privacy_detector(site) if site is not None else Detector()
+    facts = check_site(site, problems, detector) if site is not None else {}
     problems.raise_if_errors()
     assert site is not None
 
@@ -90,7 +92,7 @@ def render(
     # 5. Render pages and files into memory.
     qr_codes = QrCache(options.cache_dir / "qr")
     rendered = render_site(site.config, campaigns, theme, sorted(images.outputs), wanted, qr_codes)
-    return Rendering(site, rendered, images, report, problems, qr_codes)
+    return Rendering(site, rendered, images, report, problems, qr_codes, detector)
 
 
 def privacy_problems(hits: list[tuple[str, Finding]], where: Path, problems: Problems) -> None:
@@ -129,8 +131,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     try:
         write_files(staging, rendered.files)
         images.publish(staging)
-        detector = Detector(private_values(done.site), allowed=notice_contacts(done.site))
-        privacy_problems(scan_output(staging, detector), Path(options.output), problems)
+        privacy_problems(scan_output(staging, done.detector), Path(options.output), problems)
         problems.raise_if_errors()
         swap_in(staging, options.output)
     except BaseException:
@@ -158,7 +159,7 @@ def check(options: BuildOptions) -> list[Problem]:
     problems = Problems(display_root=options.display_root or Path.cwd())
     site = load_site(options.content, problems)
     if site is not None:
-        facts = check_site(site, problems)
+        facts = check_site(site, problems, privacy_detector(site))
         images = _image_store(site, options, problems)
         for c in site.campaigns:
             public_campaign(c, facts[c.id], site.config, images)

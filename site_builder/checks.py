@@ -51,8 +51,12 @@ class CampaignFacts:
     honorees: dict[str, HonoreeFacts] = field(default_factory=dict)
 
 
-def check_site(site: Site, problems: Problems) -> dict[str, CampaignFacts]:
-    detector = Detector(private_values(site), allowed=notice_contacts(site))
+def privacy_detector(site: Site) -> Detector:
+    """Private values of every record, with the notices' own contacts allowed."""
+    return Detector(private_values(site), allowed=notice_contacts(site))
+
+
+def check_site(site: Site, problems: Problems, detector: Detector) -> dict[str, CampaignFacts]:
     facts: dict[str, CampaignFacts] = {}
     for campaign in site.campaigns:
         facts[campaign.id] = check_campaign(campaign, detector, problems)

@@ -27,10 +27,9 @@ from typing import Any
 import watchfiles
 
 from .build import BuildOptions, privacy_problems, render
-from .checks import notice_contacts, private_values
 from .content import CAMPAIGN_FILE, HONOREES_DIR
 from .errors import ContentError, Problem
-from .privacy import Detector, scan_files
+from .privacy import scan_files
 from .render import is_hashed
 
 RELOAD_PATH = "__site_builder/"
@@ -116,8 +115,7 @@ class DevSite:
             for name in done.rendered.skipped:
                 if name in self.state.files:
                     files[name] = self.state.files[name]
-            detector = Detector(private_values(done.site), allowed=notice_contacts(done.site))
-            privacy_problems(scan_files(files, detector), Path("(预览)"), done.problems)
+            privacy_problems(scan_files(files, done.detector), Path("(预览)"), done.problems)
             done.problems.raise_if_errors()
         except ContentError as exc:
             self.state.publish(problems=exc.problems)
