@@ -109,7 +109,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
         if rec.category not in config.categories:
             found.add(
                 h.path,
-                _field_line(h, "category"),
+                h.field_line("category"),
                 "类别",
                 f"“{rec.category}”不是本活动的类别",
                 f"请改为以下之一：{'、'.join(config.categories)}",
@@ -117,7 +117,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
         if units and rec.nominating_unit not in units:
             found.add(
                 h.path,
-                _field_line(h, "nominating_unit"),
+                h.field_line("nominating_unit"),
                 "推荐单位",
                 f"“{rec.nominating_unit}”不在本活动的推荐单位名单中",
                 "请与 campaign.yaml 的“推荐单位”一致（注意全称和简称）",
@@ -136,7 +136,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
             if key in ids:
                 problems.add(
                     h.path,
-                    _field_line(h, "id_number"),
+                    h.field_line("id_number"),
                     "身份证号",
                     f"与 {ids[key].folder.name} 的身份证号相同",
                     "同一人只能推荐一次，请删除重复的记录",
@@ -162,7 +162,7 @@ def _check_seq(campaign: Campaign, problems: Problems) -> None:
         if seq in seen:
             problems.add(
                 h.path,
-                _field_line(h, "seq"),
+                h.field_line("seq"),
                 "序号",
                 f"序号 {seq} 与 {seen[seq].folder.name} 重复",
                 "请重新编排序号",
@@ -170,13 +170,9 @@ def _check_seq(campaign: Campaign, problems: Problems) -> None:
         seen.setdefault(seq, h)
 
 
-def _field_line(h: HonoreeSource, key: str) -> int | None:
-    return key_line(h.doc, Record, key)
-
-
 def resolve_photo(h: HonoreeSource, name: str, label: str, problems: Problems) -> Path | None:
     """The photo's path, if it stays inside the honouree's folder and is a real file."""
-    line = _field_line(h, "portrait" if label == "证件照" else "photos")
+    line = h.field_line("portrait" if label == "证件照" else "photos")
     rel = Path(name)
     if rel.is_absolute() or ".." in rel.parts or "\\" in name:
         problems.add(
@@ -223,7 +219,7 @@ def check_photos(h: HonoreeSource, problems: Problems) -> HonoreeFacts:
         if not photo.caption:
             problems.add(
                 h.path,
-                _field_line(h, "photos"),
+                h.field_line("photos"),
                 f"工作照 第{i}项",
                 f"照片“{photo.file}”缺少说明",
                 "请写“说明: …”，描述照片内容（读屏软件会读出这段文字）",
@@ -267,7 +263,7 @@ def scan_published(h: HonoreeSource, detector: Detector, problems: Problems) -> 
     for label, text in _texts(h.record):
         key = ALIASES.get(label, label)
         for f in detector.find(text):
-            problems.add(h.path, _field_line(h, key), label, _finding_message(f), _FIX)
+            problems.add(h.path, h.field_line(key), label, _finding_message(f), _FIX)
     for f in detector.find(h.story):
         line = h.story_line + line_at(h.story, f.start) - 1
         problems.add(h.path, line, "事迹正文", _finding_message(f), _FIX)
@@ -343,7 +339,7 @@ def check_poster_glyphs(site: Site, font: Path, problems: Problems) -> None:
             if missing:
                 problems.add(
                     h.path,
-                    _field_line(h, "name"),
+                    h.field_line("name"),
                     "海报",
                     f"海报字体 {font.name} 缺少“{''.join(missing)}”的字形，会显示成方框",
                     "请在 site.yaml 用“海报字体: 字体文件路径”指定包含这些字的中文字体，或改用常用字",

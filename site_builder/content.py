@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import CampaignConfig, SiteConfig
 from .errors import Problems, UsageError
 from .schema import SLUG_RE, STATUS_VALUES, Record
-from .validation import validate
+from .validation import key_line, validate
 from .yamlio import TextFileError, YamlDoc, parse_yaml, read_text, split_front_matter
 
 SITE_FILE = "site.yaml"
@@ -40,6 +40,10 @@ class HonoreeSource:
     @property
     def published(self) -> bool:
         return self.record.status == "approved"
+
+    def field_line(self, key: str) -> int | None:
+        """The line of a record field, whichever accepted key (name or label) was written."""
+        return key_line(self.doc, Record, key)
 
 
 @dataclass

@@ -71,7 +71,8 @@ class Problems:
         fix: str = "",
         severity: Severity = "error",
     ) -> None:
-        self.items.append(Problem(self.show(path), line, field_label, message, fix, severity))
+        problem = Problem(self.show(path), line, field_label, message, fix, severity)
+        self.items.append(self._adopt(problem))
 
     def warn(
         self, path: Path | str, line: int | None, field_label: str, message: str, fix: str = ""
@@ -116,16 +117,7 @@ class Problems:
 
 
 class _Warnings(Problems):
-    def add(
-        self,
-        path: Path | str,
-        line: int | None,
-        field_label: str,
-        message: str,
-        fix: str = "",
-        severity: Severity = "error",
-    ) -> None:
-        super().add(path, line, field_label, f"{message}{DRAFT_NOTE}", fix, "warning")
+    """Records every error as a warning: the record it concerns is not published."""
 
     def _adopt(self, problem: Problem) -> Problem:
         if problem.severity == "warning":

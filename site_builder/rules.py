@@ -19,11 +19,10 @@ from pydantic import BeforeValidator
 
 from .dates import full_years_between
 from .errors import Problems
-from .schema import Record, Strict, field
-from .validation import key_line
+from .schema import Strict, field
 
 if TYPE_CHECKING:  # content imports config, which imports the models here
-    from .content import Campaign, HonoreeSource
+    from .content import Campaign
 
 LEVELS = {"错误": "error", "警告": "warning", "error": "error", "warning": "warning"}
 
@@ -114,9 +113,6 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
     def add(level: str, where: Path, line: int | None, label: str, message: str, fix: str) -> None:
         (target.add if level == "error" else target.warn)(where, line, label, message, fix)
 
-    def _field_line(h: HonoreeSource, key: str) -> int | None:
-        return key_line(h.doc, Record, key)
-
     if rules.quotas is not None:
         counts = Counter(h.record.nominating_unit for h in nominated)
         for unit in campaign.config.units:
@@ -178,7 +174,7 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
                 add(
                     rules.min_years.level,
                     h.path,
-                    _field_line(h, "work_start"),
+                    h.field_line("work_start"),
                     "参加工作时间",
                     f"{rec.work_start}参加工作，到 {reference.isoformat()} 不满 {rules.min_years.years} 年",
                     f"本活动要求工作满 {rules.min_years.years} 年，请核对",
@@ -187,7 +183,7 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
             add(
                 rules.union_member.level,
                 h.path,
-                _field_line(h, "union_member"),
+                h.field_line("union_member"),
                 "工会会员",
                 "未注明是工会会员" if rec.union_member is None else "不是工会会员",
                 "本活动要求人选为工会会员；如已入会，请写“工会会员: 是”",
@@ -219,7 +215,7 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
                 add(
                     p.level,
                     h.path,
-                    _field_line(h, "photos"),
+                    h.field_line("photos"),
                     "工作照",
                     f"有 {len(rec.photos)} 张工作照，要求 {p.min_work}–{p.max_work} 张",
                     "请增减工作照",
