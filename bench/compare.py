@@ -88,7 +88,7 @@ def pillow_lower_bound(corpus: Path, sample: int) -> tuple[float, int]:
     Stratified by kind (portraits are far cheaper than 12-MP work photos): the mean of
     each kind's sample times the number of photos of that kind.
     """
-    from site_builder.images import PORTRAIT_WIDTHS, QUALITY, WORK_WIDTHS
+    from site_builder.media.images import PORTRAIT_WIDTHS, QUALITY, WORK_WIDTHS
 
     photos = sorted((corpus / "content").rglob("*.jpg"))
     kinds = {

@@ -9,14 +9,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fingerprint
-from .checks import check_poster_glyphs, check_site, privacy_detector
-from .content import Site, load_site
-from .errors import ContentError, Problem, Problems
-from .images import ImageReport, ImageStore
-from .imaging import PhotoError
+from .checks.glyphs import check_poster_glyphs
+from .checks.privacy import Detector, Finding, privacy_detector, scan_output
+from .checks.site import check_site
+from .errors import ContentError, PhotoError, Problem, Problems
+from .load.content import SITE_FILE, Site, load_site
+from .load.validate import key_line
+from .media.fonts import find_font
+from .media.images import ImageReport, ImageStore
+from .media.qr import QrCache
+from .model.config import SiteConfig
 from .options import BuildOptions
-from .output import (
+from .pages.public import public_campaign
+from .pages.render import Rendered, render_site
+from .pages.theme import find_theme
+from .write import fingerprint
+from .write.output import (
     check_output_location,
     discard,
     new_staging,
@@ -25,11 +33,6 @@ from .output import (
     write_files,
     write_zip,
 )
-from .privacy import Detector, Finding, scan_output
-from .public import public_campaign
-from .render import Rendered, render_site
-from .share import QrCache, find_font
-from .theme import find_theme
 
 ProgressHook = Callable[[int, int], None]
 
@@ -78,11 +81,17 @@ def render(
 
     # 3. Plan pages: the public model templates receive (no private field exists in
     #    it) and, on the way, every image job.
-    theme = find_theme(site.config.theme, options.themes_dir)
+    theme = find_theme(
+        site.config.theme,
+        options.themes_dir,
+        problems,
+        (site.root / SITE_FILE, key_line(site.doc, SiteConfig, "theme")),
+    )
     images = _image_store(site, options, problems)
     campaigns = [public_campaign(c, facts[c.id], site.config, images) for c in site.campaigns]
     _photo_problems(images.errors, problems)
     problems.raise_if_errors()
+    assert theme is not None
 
     # 4. Images: parallel, cached; a corrupt photo stops the build before anything is written.
     report = images.run(progress)
@@ -169,11 +178,11 @@ def check(options: BuildOptions) -> list[Problem]:
 
 def _image_store(site: Site, options: BuildOptions, problems: Problems) -> ImageStore:
     """The store that plans photo variants and, unless turned off, share posters."""
-    images = ImageStore(options.cache_dir, options.max_pixels)
+    font = None
     if site.config.posters:
-        images.font = find_font(site.config.poster_font, options.content)
-        check_poster_glyphs(site, images.font, problems)
-    return images
+        font = find_font(site.config.poster_font, options.content)
+        check_poster_glyphs(site, font, problems)
+    return ImageStore(options.cache_dir, options.max_pixels, font)
 
 
 def _photo_problems(errors: list[tuple[Path, PhotoError]], problems: Problems) -> None:

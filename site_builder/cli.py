@@ -18,9 +18,9 @@ from typing import NoReturn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import __version__
 from .errors import ContentError, Problem, UsageError
 from .options import BuildOptions
+from .version import __version__
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -321,7 +321,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     import time
     import webbrowser
 
-    from .serve import start
+    from .dev.serve import start
 
     options = BuildOptions(content=args.content, cache=args.cache)
 
@@ -348,7 +348,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:
-    from . import scaffold
+    from .forms import scaffold
 
     if args.kind == "site":
         path = scaffold.new_site(args.content, args.organiser)
@@ -371,7 +371,7 @@ def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:
 
 
 def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .importing import run_import
+    from .forms.importing import run_import
 
     plan, notes, written = run_import(
         args.content, args.campaign, args.files, args.write, args.force, args.unit
@@ -396,7 +396,7 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .importing import export
+    from .forms.export import export
 
     data, count = export(args.content, args.campaign, args.format, args.include_private)
     target = args.output or Path(f"{args.campaign}-推荐汇总表.{args.format}")

@@ -1,8 +1,14 @@
 """Problems found in content, and the small exception hierarchy of the build.
 
-    SiteBuilderError
-     ├── ContentError   bad content: a list of Problems, reported together (exit 1)
-     └── UsageError     a bad command line or missing folder (exit 2)
+    SiteBuilderError        everything the CLI reports as a message, never as a traceback
+     ├── ContentError       bad content: a list of Problems, reported together (exit 1)
+     ├── UsageError         a bad command line or a missing folder (exit 2)
+     └── FixableError       one problem found by a pure function: 问题 and 怎么改; the
+          │                 caller knows the file and line and turns it into a Problem
+          ├── FieldError    raised inside model validators (also a ValueError, for pydantic)
+          ├── TextFileError a file that cannot be read as text, with the line at fault
+          ├── PhotoError    a photo that cannot be published
+          └── UnknownYear   a year whose holidays neither chinesecalendar nor the campaign knows
 
 A ``Problem`` is one line for the officer, in Simplified Chinese::
 
@@ -147,11 +153,55 @@ class UsageError(SiteBuilderError):
     """The command was called wrongly (missing folder, unknown campaign …)."""
 
 
-class FieldError(ValueError):
-    """Raised inside model validators; carries the message and the fix separately."""
+class FixableError(SiteBuilderError):
+    """One problem with its fix, in Chinese; the caller adds the file and line.
 
-    def __init__(self, message: str, fix: str = "", field: str | None = None) -> None:
+    Crosses from worker processes intact (the photo pipeline raises it in a pool).
+    """
+
+    def __init__(self, message: str, fix: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.fix = fix
-        self.field = field  # for model-level checks: the field the message is about
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_restore, (type(self), dict(self.__dict__)))
+
+
+def _restore(cls: type[FixableError], state: dict[str, object]) -> FixableError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
+
+class FieldError(FixableError, ValueError):
+    """Raised inside model validators; ``field`` names the field a model-level check is about."""
+
+    def __init__(self, message: str, fix: str = "", field: str | None = None) -> None:
+        super().__init__(message, fix)
+        self.field = field
+
+
+class TextFileError(FixableError):
+    """A file that cannot be read as content (encoding, size, front matter)."""
+
+    def __init__(self, message: str, fix: str, line: int | None = None) -> None:
+        super().__init__(message, fix)
+        self.line = line
+
+
+class PhotoError(FixableError):
+    """A photo that cannot be published."""
+
+
+class UnknownYear(FixableError):
+    """A year the calendar cannot count working days in."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"{year} 年的放假和调休安排还没有收录",
+            f"请按国务院办公厅发布的 {year} 年部分节假日安排，在 campaign.yaml 里添加："
+            f"“日历: {{{year}: {{放假: [{year}-01-01, …], 调休上班: […]}}}}”",
+        )
+        self.year = year

@@ -33,7 +33,8 @@ class BuildOptions:
 
     def fingerprint(self) -> str:
         """Everything the output depends on (see fingerprint.py)."""
-        from . import __version__, fingerprint
+        from .version import __version__
+        from .write import fingerprint
 
         settings = {
             "version": __version__,

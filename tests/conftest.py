@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from site_builder.build import BuildOptions, BuildResult, build
-from site_builder.privacy import ID_CHECK, ID_WEIGHTS
+from site_builder.model.identifiers import ID_CHECK, ID_WEIGHTS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -59,7 +59,7 @@ def test_private_fields_never_reach_templates(scratch: Scratch, tmp_path: Path) 
     """A hostile theme tries to print every private field: nothing of them may appear."""
     scratch.honoree("li-ce-shi")
     theme = tmp_path / "themes" / "leaky"
-    shutil.copytree(ROOT / "themes" / "default", theme)
+    shutil.copytree(ROOT / "site_builder" / "themes" / "default", theme)
     leak = "".join(
         f"{{{{ honoree.{name} | default('') }}}}|{{{{ honoree['{name}'] | default('') }}}}"
         for name in [

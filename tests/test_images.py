@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from site_builder.images import crop_box, widths_for
+from site_builder.media.images import crop_box, widths_for
 
 from .conftest import Scratch, record
 

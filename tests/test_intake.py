@@ -16,7 +16,7 @@ from PIL import Image
 
 from site_builder.cli import main
 from site_builder.errors import ContentError
-from site_builder.intake import read_docx, read_xlsx
+from site_builder.forms.intake import read_docx, read_xlsx
 
 from .conftest import Scratch, record, valid_id
 

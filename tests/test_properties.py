@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from site_builder.content import parse_record
-from site_builder.errors import ContentError, Problems
-from site_builder.yamlio import TextFileError, decode
+from site_builder.errors import ContentError, Problems, TextFileError
+from site_builder.load.content import parse_record
+from site_builder.load.text import decode
 
 from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, valid_id
 

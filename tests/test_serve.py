@@ -12,7 +12,7 @@ import pytest
 
 from site_builder.build import BuildOptions
 from site_builder.cli import main
-from site_builder.serve import DevSite, affected_pages, changes
+from site_builder.dev.serve import DevSite, affected_pages, changes
 
 from .conftest import Scratch, record
 

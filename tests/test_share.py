@@ -20,8 +20,8 @@ from PIL import Image
 
 from site_builder.build import BuildOptions, build
 from site_builder.errors import ContentError
-from site_builder.share import default_font, missing_glyphs
-from site_builder.slugs import assign_slugs, base_slug
+from site_builder.forms.slugs import assign_slugs, base_slug
+from site_builder.media.fonts import default_font, missing_glyphs
 
 from .conftest import ROOT, Scratch, record
 

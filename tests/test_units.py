@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from site_builder.dates import YearMonth, chinese_period, parse_year_month
-from site_builder.errors import FieldError
-from site_builder.privacy import Detector, id_checksum_ok, id_number_problem, mask
-from site_builder.story import render_story
-from site_builder.yamlio import TextFileError, decode, parse_yaml, split_front_matter
+from site_builder.checks.privacy import Detector
+from site_builder.errors import FieldError, TextFileError
+from site_builder.load.text import decode, parse_yaml, split_front_matter
+from site_builder.model.dates import YearMonth, chinese_period, parse_year_month
+from site_builder.model.identifiers import id_checksum_ok, id_number_problem, mask
+from site_builder.pages.story import render_story
 
 
 def test_yaml_keeps_numbers_as_written_and_knows_lines() -> None:
@@ -147,7 +148,8 @@ def test_story_keeps_formatting_and_demotes_headings() -> None:
 def test_readme_documents_every_record_field() -> None:
     from pathlib import Path
 
-    from site_builder.schema import Record, fields_of
+    from site_builder.model.fields import fields_of
+    from site_builder.model.record import Record
 
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     for key, labels, *_ in fields_of(Record):

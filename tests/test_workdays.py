@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from site_builder.config import YearCalendar
-from site_builder.workdays import Calendar, period_problem
+from site_builder.checks.workdays import Calendar, period_problem
+from site_builder.model.config import YearCalendar
 
 D = dt.date
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from site_builder.build import BuildOptions
-from site_builder.serve import start
+from site_builder.dev.serve import start
 
 from .conftest import PHONE, ROOT, new_page
 

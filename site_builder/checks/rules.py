@@ -1,0 +1,242 @@
+"""Checking a campaign's rules (declared in ``model/rules.py``): one small function per rule.
+
+A campaign rule looks at counts over the whole campaign; a person rule looks at one
+nominated record. Each function registers itself under the name of its field in
+``Rules``, so a new rule is one model field and one function here, and ``check_rules``
+runs the ones the campaign wrote. Counting follows the notices: quotas and
+per-category limits count nominations (every record not withdrawn); totals count
+approved honourees; person rules look at every record not withdrawn, and what they
+find in a draft is a warning (a draft is not published).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problems
+from ..load.content import Campaign, HonoreeSource
+from ..model.dates import full_years_between
+from ..model.rules import BadgeRule, CountRule, LevelOnly, PhotoRule, Rules, StoryRule, YearsRule
+
+
+@dataclass(frozen=True)
+class Nominations:
+    """What the campaign rules count: everyone not withdrawn, and the approved among them."""
+
+    campaign: Campaign
+    nominated: list[HonoreeSource]
+    approved: list[HonoreeSource]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Adds a finding at the level the campaign set for the rule (错误 or 警告)."""
+
+    problems: Problems
+    level: str
+
+    def __call__(self, where: Path, line: int | None, label: str, message: str, fix: str) -> None:
+        if self.level == "error":
+            self.problems.add(where, line, label, message, fix)
+        else:
+            self.problems.warn(where, line, label, message, fix)
+
+
+CampaignCheck = Callable[[Nominations, Any, Report], None]
+PersonCheck = Callable[[HonoreeSource, Any, Report, dt.date], None]
+CAMPAIGN_RULES: dict[str, CampaignCheck] = {}
+PERSON_RULES: dict[str, PersonCheck] = {}
+
+
+def campaign_rule(name: str) -> Callable[[CampaignCheck], CampaignCheck]:
+    def register(check: CampaignCheck) -> CampaignCheck:
+        assert name in Rules.model_fields, name
+        CAMPAIGN_RULES[name] = check
+        return check
+
+    return register
+
+
+def person_rule(name: str) -> Callable[[PersonCheck], PersonCheck]:
+    def register(check: PersonCheck) -> PersonCheck:
+        assert name in Rules.model_fields, name
+        PERSON_RULES[name] = check
+        return check
+
+    return register
+
+
+def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> None:
+    """Run every rule the campaign wrote; ``reference`` is the day years of work count to."""
+    rules = campaign.config.rules
+    if rules is None:
+        return
+    nominated = [h for h in campaign.honorees if h.record.status != "withdrawn"]
+    counts = Nominations(campaign, nominated, [h for h in nominated if h.published])
+    for name, check in CAMPAIGN_RULES.items():
+        rule = getattr(rules, name)
+        if rule is not None:
+            check(counts, rule, Report(problems, rule.level))
+    for h in nominated:
+        target = problems if h.published else problems.as_warnings()
+        for name, person_check in PERSON_RULES.items():
+            rule = getattr(rules, name)
+            if rule is not None:
+                person_check(h, rule, Report(target, rule.level), reference)
+
+
+# --- rules over the campaign ---------------------------------------------------------------------
+
+
+@campaign_rule("quotas")
+def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
+    counts = Counter(h.record.nominating_unit for h in n.nominated)
+    for unit in n.campaign.config.units:
+        if unit.quota is not None and counts[unit.name] > unit.quota:
+            report(
+                n.campaign.path,
+                None,
+                "推荐名额",
+                f"“{unit.name}”推荐了 {counts[unit.name]} 人，超过名额 {unit.quota} 人",
+                "请撤销多出的人选（状态改为 已撤销），或核对名额",
+            )
+
+
+@campaign_rule("per_category")
+def _per_category(n: Nominations, rule: CountRule, report: Report) -> None:
+    pairs = Counter((h.record.nominating_unit, h.record.category) for h in n.nominated)
+    for (unit_name, category), count in sorted(pairs.items()):
+        if count > rule.max:
+            report(
+                n.campaign.path,
+                None,
+                "每类每单位最多",
+                f"“{unit_name}”在“{category}”类别推荐了 {count} 人，每个类别最多 {rule.max} 人",
+                "请撤销多出的人选，或改推荐到其他类别",
+            )
+
+
+@campaign_rule("total")
+def _total(n: Nominations, rule: CountRule, report: Report) -> None:
+    if len(n.approved) > rule.max:
+        report(
+            n.campaign.path,
+            None,
+            "总人数",
+            f"已审定 {len(n.approved)} 人，超过评选人数 {rule.max} 人",
+            "请核对审定名单",
+        )
+
+
+@campaign_rule("province")
+def _province(n: Nominations, rule: BadgeRule, report: Report) -> None:
+    marked = [h for h in n.approved if rule.badge in h.record.badges]
+    if len(marked) > rule.max:
+        report(
+            n.campaign.path,
+            None,
+            "省级推荐",
+            f"带“{rule.badge}”标记的有 {len(marked)} 人，超过 {rule.max} 人",
+            "请核对推荐省级候选人名单",
+        )
+
+
+# --- rules for each nominated person -------------------------------------------------------------
+
+
+@person_rule("min_years")
+def _min_years(h: HonoreeSource, rule: YearsRule, report: Report, reference: dt.date) -> None:
+    start = h.record.work_start
+    if start is None:
+        report(
+            h.path,
+            None,
+            "参加工作时间",
+            "缺少参加工作时间，无法核对工作年限",
+            "请填写“参加工作时间: 2015.03”",
+        )
+    elif full_years_between(start, reference) < rule.years:
+        report(
+            h.path,
+            h.field_line("work_start"),
+            "参加工作时间",
+            f"{start}参加工作，到 {reference.isoformat()} 不满 {rule.years} 年",
+            f"本活动要求工作满 {rule.years} 年，请核对",
+        )
+
+
+@person_rule("union_member")
+def _union_member(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
+    member = h.record.union_member
+    if member is not True:
+        report(
+            h.path,
+            h.field_line("union_member"),
+            "工会会员",
+            "未注明是工会会员" if member is None else "不是工会会员",
+            "本活动要求人选为工会会员；如已入会，请写“工会会员: 是”",
+        )
+
+
+@person_rule("honours")
+def _honours(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
+    if not h.record.honours:
+        report(
+            h.path,
+            None,
+            "获得荣誉",
+            "没有填写任何荣誉",
+            "本活动要求有县级以上荣誉基础，请在“获得荣誉”中列出",
+        )
+
+
+@person_rule("media")
+def _media(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
+    if not h.record.media:
+        report(
+            h.path,
+            None,
+            "媒体宣传情况",
+            "没有填写媒体报道",
+            "本活动要求事迹在媒体作过宣传，请在“媒体宣传情况”中列出",
+        )
+
+
+@person_rule("photos")
+def _photos(h: HonoreeSource, rule: PhotoRule, report: Report, reference: dt.date) -> None:
+    rec = h.record
+    has_portrait = rec.portrait is not None or (h.folder / "portrait.jpg").is_file()
+    if rule.portrait and not has_portrait:
+        report(h.path, None, "证件照", "缺少证件照", "请放入 1 寸证件照 portrait.jpg")
+    if not rule.min_work <= len(rec.photos) <= rule.max_work:
+        report(
+            h.path,
+            h.field_line("photos"),
+            "工作照",
+            f"有 {len(rec.photos)} 张工作照，要求 {rule.min_work}–{rule.max_work} 张",
+            "请增减工作照",
+        )
+
+
+def story_chars(text: str) -> int:
+    """Characters of a story as the notices count them: no spaces or Markdown marks."""
+    return len(re.sub(r"[\s#>*_`\-\[\]()!]", "", text))
+
+
+@person_rule("story")
+def _story(h: HonoreeSource, rule: StoryRule, report: Report, reference: dt.date) -> None:
+    n = story_chars(h.story)
+    if not rule.min <= n <= rule.max:
+        report(
+            h.path,
+            h.story_line,
+            "详细事迹",
+            f"详细事迹约 {n} 字，要求 {rule.min}–{rule.max} 字",
+            "请补充或精简正文",
+        )

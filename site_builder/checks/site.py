@@ -1,0 +1,111 @@
+"""Checks across files, campaign by campaign: each record against its campaign (category,
+unit, duplicate slugs and ID numbers, 序号), then its photos (``photos``), the private
+data in what it publishes (``privacy``), the campaign's rules (``rules``) and the
+notice period (``notice``).
+
+``check_site`` adds every finding to ``Problems`` and returns what later stages
+need (resolved photo paths, the computed notice period), so nothing is worked out
+twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..errors import Problems
+from ..load.content import Campaign, HonoreeSource, Site
+from ..model.identifiers import normalise
+from .notice import check_notice
+from .photos import HonoreeFacts, check_photos
+from .privacy import Detector, scan_published
+from .rules import check_rules
+from .workdays import Period
+
+
+@dataclass
+class CampaignFacts:
+    period: Period | None = None
+    columns: list[str] = field(default_factory=list)
+    honorees: dict[str, HonoreeFacts] = field(default_factory=dict)
+
+
+def check_site(site: Site, problems: Problems, detector: Detector) -> dict[str, CampaignFacts]:
+    facts: dict[str, CampaignFacts] = {}
+    for campaign in site.campaigns:
+        facts[campaign.id] = check_campaign(campaign, detector, problems)
+    return facts
+
+
+def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -> CampaignFacts:
+    facts = CampaignFacts()
+    config = campaign.config
+    units = {u.name for u in config.units}
+    slugs: dict[str, HonoreeSource] = {}
+    ids: dict[str, HonoreeSource] = {}
+    for h in campaign.honorees:
+        rec = h.record
+        # A record that is not published cannot break the site: its problems are warnings.
+        found = problems if h.published else problems.as_warnings()
+        if rec.category not in config.categories:
+            found.add(
+                h.path,
+                h.field_line("category"),
+                "类别",
+                f"“{rec.category}”不是本活动的类别",
+                f"请改为以下之一：{'、'.join(config.categories)}",
+            )
+        if units and rec.nominating_unit not in units:
+            found.add(
+                h.path,
+                h.field_line("nominating_unit"),
+                "推荐单位",
+                f"“{rec.nominating_unit}”不在本活动的推荐单位名单中",
+                "请与 campaign.yaml 的“推荐单位”一致（注意全称和简称）",
+            )
+        if h.slug in slugs:
+            problems.add(
+                h.path,
+                None,
+                "网址名",
+                f"网址名“{h.slug}”与 {slugs[h.slug].folder.name} 重复",
+                "请给其中一人改用不同的网址名，例如加上 -2",
+            )
+        slugs.setdefault(h.slug, h)
+        if rec.id_number:
+            key = normalise(rec.id_number).upper()
+            if key in ids:
+                problems.add(
+                    h.path,
+                    h.field_line("id_number"),
+                    "身份证号",
+                    f"与 {ids[key].folder.name} 的身份证号相同",
+                    "同一人只能推荐一次，请删除重复的记录",
+                )
+            ids.setdefault(key, h)
+        facts.honorees[h.slug] = check_photos(h, found)
+        if h.published:
+            scan_published(h, detector, problems)
+    _check_seq(campaign, problems)
+    reference = config.notice.start if config.notice else dt.date(config.year, 1, 1)
+    check_rules(campaign, problems, reference)
+    if config.notice is not None:
+        facts.period, facts.columns = check_notice(campaign, problems)
+    return facts
+
+
+def _check_seq(campaign: Campaign, problems: Problems) -> None:
+    seen: dict[int, HonoreeSource] = {}
+    for h in campaign.published:
+        seq = h.record.seq
+        if seq is None:
+            continue
+        if seq in seen:
+            problems.add(
+                h.path,
+                h.field_line("seq"),
+                "序号",
+                f"序号 {seq} 与 {seen[seq].folder.name} 重复",
+                "请重新编排序号",
+            )
+        seen.setdefault(seq, h)

@@ -1,0 +1,128 @@
+"""``site-builder new``: folders and commented templates for a site, a campaign, an honouree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import UsageError
+from ..load.content import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, SITE_FILE
+from ..model.record import SLUG_RE
+from .slugs import slug_for
+
+SITE_TEMPLATE = """\
+# 网站设置。以 # 开头的行是说明，不会生效。
+网站标题: {organiser} · 最美劳动者风采
+主办单位: {organiser}
+# 网站发布后的完整网址（可以带子路径），二维码和分享链接由它生成
+网址: https://www.example.org/zuimei/
+简介: 展示{organiser}“最美劳动者”选树宣传活动的人选与先进事迹。
+页脚:
+  ICP备案号: 请填写ICP备案号
+  # 公安备案号: 请填写公安备案号
+  版权: © {year} {organiser}
+  联系方式: 请填写对外公开的单位电话或邮箱
+"""
+
+CAMPAIGN_TEMPLATE = """\
+# 活动设置。以 # 开头的行是说明，不会生效。
+活动名称: 请填写活动名称，如 示例市“最美新就业形态劳动者”
+年度: {year}
+简介: 请用一两句话介绍本次活动。
+# 评选类别：人选的“类别”必须是其中之一
+类别: [货车司机, 网约车司机, 快递员, 外卖配送员]
+# 推荐单位及名额（不写则不限制）；人选的“推荐单位”必须与这里一致
+推荐单位:
+  - {{名称: 请填写推荐单位, 名额: 4}}
+# 公示设置：开始日期，加上“结束”日期或“工作日数”（二选一）
+公示:
+  开始: {today}
+  工作日数: 5
+  受理渠道:
+    受理部门: 请填写受理异议的部门
+    电话: ["请填写受理电话"]
+    邮箱: gonghui@example.org
+  发布单位: [请填写发布单位]
+  发布日期: {today}
+"""
+
+HONOREE_TEMPLATE = """\
+---
+# 推荐表信息。以 # 开头的行是说明，不会生效。字段名可以直接用推荐表上的中文。
+姓名: {name}
+性别: 男            # 男 或 女
+出生年月: 1990.01
+民族: 汉族
+政治面貌: 群众
+单位及职务: 请填写单位全称及具体岗位
+参加工作时间: 2015.01
+类别: {category}
+推荐单位: {unit}
+# 以下为不公开字段：只用于核验，绝不会出现在网站上
+身份证号: ""
+联系方式: ""
+# 状态：拟推荐 / 已审定 / 已撤销。只有“已审定”的人选才会发布到网站上
+状态: 拟推荐
+获得荣誉:
+  - {{年份: 2023, 名称: 请填写荣誉名称, 授予单位: 请填写授予单位}}
+媒体宣传情况:
+  - {{媒体: 请填写媒体名称, 标题: 请填写报道标题, 日期: 2023-05-01, 链接: https://example.org/}}
+# 照片放在本文件夹里：证件照 portrait.jpg，工作照 2–3 张，每张都要写说明
+证件照: {{文件: portrait.jpg}}
+工作照:
+  - {{文件: work-1.jpg, 说明: 请描述照片内容}}
+事迹简介: 请用不超过 500 字概括主要事迹，用于人物卡片、公示和分享。
+---
+这里写详细事迹（3000 字左右）。可以用“## 小标题”分段，用 **加粗** 强调。
+"""
+
+
+def new_site(content: Path, organiser: str = "示例市总工会") -> Path:
+    path = content / SITE_FILE
+    if path.exists():
+        raise UsageError(f"{path} 已存在，不会覆盖。")
+    content.mkdir(parents=True, exist_ok=True)
+    path.write_text(SITE_TEMPLATE.format(organiser=organiser, year=dt.date.today().year), "utf-8")
+    return path
+
+
+def new_campaign(content: Path, campaign_id: str) -> Path:
+    if not SLUG_RE.match(campaign_id):
+        raise UsageError(
+            f"活动编号“{campaign_id}”只能用小写字母、数字和 -，例如 2024-jiaozuo-xinjiuye。"
+        )
+    folder = content / campaign_id
+    if folder.exists():
+        raise UsageError(f"{folder} 已存在，不会覆盖。")
+    (folder / HONOREES_DIR).mkdir(parents=True)
+    today = dt.date.today()
+    (folder / CAMPAIGN_FILE).write_text(
+        CAMPAIGN_TEMPLATE.format(year=today.year, today=today.isoformat()), "utf-8"
+    )
+    return folder / CAMPAIGN_FILE
+
+
+def new_honoree(
+    content: Path, campaign_id: str, name: str, unit: str = "", category: str = ""
+) -> Path:
+    campaign = content / campaign_id
+    if not (campaign / CAMPAIGN_FILE).is_file():
+        raise UsageError(
+            f"找不到活动“{campaign_id}”（{campaign / CAMPAIGN_FILE} 不存在）。请先运行 site-builder new campaign {campaign_id}。"
+        )
+    name = "".join(name.split()) if any("\u4e00" <= ch <= "\u9fff" for ch in name) else name.strip()
+    if not name:
+        raise UsageError("请写人选的姓名，例如 site-builder new honoree 2024-demo 张伟。")
+    honorees = campaign / HONOREES_DIR
+    honorees.mkdir(exist_ok=True)
+    taken = {p.name for p in honorees.iterdir() if p.is_dir()}
+    slug = slug_for(name, unit, taken)
+    folder = honorees / slug
+    folder.mkdir()
+    (folder / RECORD_FILE).write_text(
+        HONOREE_TEMPLATE.format(
+            name=name, unit=unit or "请填写推荐单位", category=category or "请填写类别"
+        ),
+        "utf-8",
+    )
+    return folder / RECORD_FILE

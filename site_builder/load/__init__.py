@@ -1,0 +1,2 @@
+"""Reading the officer's files: text and YAML with line numbers, validation into models,
+and the whole content/ folder."""

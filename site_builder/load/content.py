@@ -1,0 +1,218 @@
+"""Loading content/: site.yaml, each campaign's campaign.yaml and honourees' index.md.
+
+``parse_*`` functions are pure (text in, model out, problems collected);
+``load_*`` functions wrap them with the file system. Nothing here raises for a
+content problem: everything goes into ``Problems``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problems, TextFileError, UsageError
+from ..model.config import CampaignConfig, SiteConfig
+from ..model.record import SLUG_RE, STATUS_VALUES, Record
+from .text import YamlDoc, parse_yaml, read_text, split_front_matter
+from .validate import key_line, validate
+
+SITE_FILE = "site.yaml"
+CAMPAIGN_FILE = "campaign.yaml"
+HONOREES_DIR = "honorees"
+RECORD_FILE = "index.md"
+
+
+@dataclass
+class HonoreeSource:
+    """One honouree as loaded: the full record (private fields included) and the story."""
+
+    folder: Path
+    slug: str
+    record: Record
+    story: str
+    story_line: int  # line of index.md where the story starts
+    doc: YamlDoc
+
+    @property
+    def path(self) -> Path:
+        return self.folder / RECORD_FILE
+
+    @property
+    def published(self) -> bool:
+        return self.record.status == "approved"
+
+    def field_line(self, key: str) -> int | None:
+        """The line of a record field, whichever accepted key (name or label) was written."""
+        return key_line(self.doc, Record, key)
+
+
+@dataclass
+class Campaign:
+    id: str
+    folder: Path
+    config: CampaignConfig
+    doc: YamlDoc
+    honorees: list[HonoreeSource] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / CAMPAIGN_FILE
+
+    @property
+    def published(self) -> list[HonoreeSource]:
+        return [h for h in self.honorees if h.published]
+
+
+def honoree_order(h: HonoreeSource) -> tuple[int, str]:
+    """Cards, the notice list and the summary table: by 序号, then by slug (pinyin)."""
+    return (h.record.seq if h.record.seq is not None else 1_000_000, h.slug)
+
+
+@dataclass
+class Site:
+    root: Path
+    config: SiteConfig
+    campaigns: list[Campaign]
+    doc: YamlDoc = field(default_factory=lambda: YamlDoc(data=None))  # site.yaml, for lines
+
+
+def parse_record(
+    text: str, path: Path, problems: Problems
+) -> tuple[Record | None, str, int, YamlDoc]:
+    """index.md text → (record, story Markdown, first line of the story, parsed YAML)."""
+    try:
+        yaml_text, body, body_line = split_front_matter(text)
+    except TextFileError as exc:
+        problems.add(path, exc.line, "", exc.message, exc.fix)
+        return None, "", 1, YamlDoc(data=None)
+    doc = parse_yaml(yaml_text, first_line=2)
+    record = validate(Record, doc, path, problems)
+    return record, body, body_line, doc
+
+
+def raw_status(doc: YamlDoc) -> str | None:
+    """The status as written, read without validating the rest of the record."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key in ("状态", "审定状态", "status"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return STATUS_VALUES.get(value.strip(), "unknown")
+    return None
+
+
+def parse_campaign(
+    text: str, path: Path, problems: Problems
+) -> tuple[CampaignConfig | None, YamlDoc]:
+    doc = parse_yaml(text)
+    return validate(CampaignConfig, doc, path, problems), doc
+
+
+def parse_site(text: str, path: Path, problems: Problems) -> tuple[SiteConfig | None, YamlDoc]:
+    doc = parse_yaml(text)
+    return validate(SiteConfig, doc, path, problems), doc
+
+
+def _read(path: Path, problems: Problems) -> str | None:
+    try:
+        return read_text(path)
+    except TextFileError as exc:
+        problems.add(path, exc.line, "", exc.message, exc.fix)
+    except OSError as exc:
+        problems.add(
+            path, None, "", f"无法读取文件（{exc.strerror}）", "请检查文件是否存在、是否有读取权限"
+        )
+    return None
+
+
+def load_site(root: Path, problems: Problems) -> Site | None:
+    """Read everything under ``root``; None if site.yaml itself is unusable."""
+    if not root.is_dir():
+        raise UsageError(
+            f"找不到内容文件夹“{root}”。请在网站项目文件夹里运行，或用 --content 指定。"
+        )
+    site_path = root / SITE_FILE
+    if not site_path.is_file():
+        raise UsageError(
+            f"“{root}”里没有 {SITE_FILE}。请先运行 site-builder new site，或检查 --content。"
+        )
+    text = _read(site_path, problems)
+    config, doc = parse_site(text, site_path, problems) if text is not None else (None, None)
+    campaigns = [
+        c
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if (folder / CAMPAIGN_FILE).is_file()
+        for c in [load_campaign(folder, problems)]
+        if c is not None
+    ]
+    if config is None or doc is None:
+        return None
+    return Site(root, config, campaigns, doc)
+
+
+def load_campaign(folder: Path, problems: Problems) -> Campaign | None:
+    path = folder / CAMPAIGN_FILE
+    text = _read(path, problems)
+    if text is None:
+        return None
+    config, doc = parse_campaign(text, path, problems)
+    if config is None:
+        return None
+    if not SLUG_RE.match(folder.name):
+        problems.add(
+            folder,
+            None,
+            "活动文件夹",
+            f"文件夹名“{folder.name}”不能用作网址",
+            "只能用小写字母、数字和 -，例如 2024-jiaozuo-xinjiuye",
+        )
+    elif config.id is not None and config.id != folder.name:
+        problems.add(
+            path,
+            doc.lines.get(("id",)) or doc.lines.get(("编号",)),
+            "编号",
+            f"编号“{config.id}”与文件夹名“{folder.name}”不一致",
+            "把两者改成一样，或删除“编号”这一行",
+        )
+    campaign = Campaign(folder.name, folder, config, doc)
+    honorees_dir = folder / HONOREES_DIR
+    if honorees_dir.is_dir():
+        for sub in sorted(
+            p for p in honorees_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+        ):
+            honoree = load_honoree(sub, problems)
+            if honoree is not None:
+                campaign.honorees.append(honoree)
+    return campaign
+
+
+def load_honoree(folder: Path, problems: Problems) -> HonoreeSource | None:
+    path = folder / RECORD_FILE
+    if path.is_symlink():
+        problems.add(path, None, "", "不允许使用符号链接", "请把文件本身放进文件夹")
+        return None
+    if not path.is_file():
+        problems.add(
+            folder, None, "", f"文件夹里没有 {RECORD_FILE}", "每位人选的文件夹里都要有 index.md"
+        )
+        return None
+    text = _read(path, problems)
+    if text is None:
+        return None
+    found = Problems(problems.display_root)
+    record, story, story_line, doc = parse_record(text, path, found)
+    # A draft (拟推荐, 已撤销) with missing or wrong fields cannot break the site: it is
+    # not published, so its problems are warnings until someone approves it.
+    draft = record is None and raw_status(doc) in ("proposed", "withdrawn")
+    (problems.as_warnings() if draft else problems).merge(found)
+    if record is None:
+        return None
+    slug = record.slug or folder.name
+    if record.slug is None and not SLUG_RE.match(folder.name):
+        problems.add(
+            folder,
+            None,
+            "文件夹名",
+            f"文件夹名“{folder.name}”不能用作网址",
+            "请改为拼音（小写字母、数字和 -），或在 index.md 里写“网址名: …”",
+        )
+    return HonoreeSource(folder, slug, record, story, story_line, doc)

@@ -1,0 +1,253 @@
+"""Turning parsed YAML into models, with every problem reported in Chinese with its line.
+
+Two steps:
+
+1. ``canonicalize`` renames the Chinese labels the officer wrote (姓名) to the
+   declared keys (name), walking nested models; unknown keys become problems with a
+   "did you mean" suggestion, and are dropped so pydantic does not report them twice.
+2. pydantic validates; each of its errors is translated (``explain``) and placed on
+   the line of the key it concerns.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import FieldError, Problems
+from ..model.fields import aliases, fields_of
+from .text import Loc, YamlDoc
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], doc: YamlDoc, path: Path, problems: Problems) -> M | None:
+    """Validate a parsed YAML document as ``model``; None (with problems added) if invalid."""
+    for line, key, message, fix in doc.problems:
+        problems.add(path, line, key, message, fix)
+    if doc.problems:
+        return None
+    lines: dict[Loc, int] = {}
+    misspelt: set[Loc] = set()
+    data = canonicalize(model, doc.data, (), (), doc, lines, path, problems, misspelt)
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc: Loc = tuple(err["loc"])
+            if err["type"] == "missing" and loc in misspelt:
+                continue  # already reported as the misspelt key ("姓命" → 姓名)
+            ctx_error = (err.get("ctx") or {}).get("error")
+            if isinstance(ctx_error, FieldError) and ctx_error.field:
+                loc = (*loc, ctx_error.field)
+            message, fix = explain(err, model, loc)
+            problems.add(path, _line(lines, doc, loc), label_for(model, loc), message, fix)
+        return None
+
+
+def _line(lines: dict[Loc, int], doc: YamlDoc, loc: Loc) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return doc.lines.get(()) or None
+
+
+def key_line(doc: YamlDoc, model: type[BaseModel], key: str) -> int | None:
+    """Line of a top-level field, whichever accepted key (name or label) was written."""
+    known = aliases(model)
+    for raw in doc.data if isinstance(doc.data, dict) else {}:
+        if known.get(raw) == key:
+            return doc.lines.get((raw,))
+    return None
+
+
+def closest(model: type[BaseModel], key: str) -> str | None:
+    close = difflib.get_close_matches(key, list(aliases(model)), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def suggestion(model: type[BaseModel], key: str) -> str:
+    close = closest(model, key)
+    if close:
+        return f"您是否想写“{close}”？"
+    shown = "、".join(labels[0] if labels else k for k, labels, *_ in fields_of(model))
+    return f"可用的字段有：{shown}"
+
+
+def canonicalize(
+    model: type[BaseModel],
+    data: Any,
+    raw_loc: Loc,
+    loc: Loc,
+    doc: YamlDoc,
+    lines: dict[Loc, int],
+    path: Path,
+    problems: Problems,
+    misspelt: set[Loc],
+) -> Any:
+    """Rename keys to declared names, recursing into nested models; report unknown keys."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        if loc == ():
+            problems.add(
+                path, doc.line_of(raw_loc), "", "内容应为若干行“字段: 值”", "请参照示例文件的写法"
+            )
+            return None
+        return data  # a plain value where a model is expected: the model's own validator decides
+    known = aliases(model)
+    out: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        line = doc.lines.get((*raw_loc, raw_key))
+        name = known.get(raw_key)
+        if name is None:
+            problems.add(path, line, raw_key, f"未知字段“{raw_key}”", suggestion(model, raw_key))
+            close = closest(model, raw_key)
+            if close is not None:
+                misspelt.add((*loc, known[close]))
+            continue
+        if name in out:
+            problems.add(
+                path, line, raw_key, "与前面的同义字段重复", "同一信息只写一次，请删除其中一行"
+            )
+            continue
+        if line is not None:
+            lines[(*loc, name)] = line
+        out[name] = _nested(
+            model,
+            name,
+            value,
+            (*raw_loc, raw_key),
+            (*loc, name),
+            doc,
+            lines,
+            path,
+            problems,
+            misspelt,
+        )
+    return out
+
+
+def _nested(
+    model: type[BaseModel],
+    name: str,
+    value: Any,
+    raw_loc: Loc,
+    loc: Loc,
+    doc: YamlDoc,
+    lines: dict[Loc, int],
+    path: Path,
+    problems: Problems,
+    misspelt: set[Loc],
+) -> Any:
+    inner, container = _model_in(model.model_fields[name].annotation)
+    if inner is None:
+        return value
+    if container == "list" and isinstance(value, list):
+        result = []
+        for i, item in enumerate(value):
+            if (*raw_loc, i) in doc.lines:
+                lines[(*loc, i)] = doc.lines[(*raw_loc, i)]
+            result.append(
+                canonicalize(
+                    inner, item, (*raw_loc, i), (*loc, i), doc, lines, path, problems, misspelt
+                )
+                if isinstance(item, dict)
+                else item
+            )
+        return result
+    if container == "dict" and isinstance(value, dict):
+        return {
+            k: canonicalize(
+                inner, v, (*raw_loc, k), (*loc, k), doc, lines, path, problems, misspelt
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, dict):
+        return canonicalize(inner, value, raw_loc, loc, doc, lines, path, problems, misspelt)
+    return value
+
+
+def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, str]:
+    """The model type inside an annotation, and whether it sits in a list or dict."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, ""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list and args:
+        inner, _ = _model_in(args[0])
+        return inner, "list"
+    if origin is dict and len(args) == 2:
+        inner, _ = _model_in(args[1])
+        return inner, "dict"
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        for arg in args:
+            inner, container = _model_in(arg)
+            if inner is not None:
+                return inner, container
+    return None, ""
+
+
+def label_for(model: type[BaseModel], loc: Loc) -> str:
+    """Chinese label path for a loc: ("honours", 1, "title") → 获得荣誉 第2项 名称."""
+    parts: list[str] = []
+    current: type[BaseModel] | None = model
+    for element in loc:
+        if isinstance(element, int):
+            parts.append(f"第{element + 1}项")
+            continue
+        if current is None or element not in current.model_fields:
+            continue
+        labels = next(lbl for key, lbl, *_ in fields_of(current) if key == element)
+        parts.append(labels[0] if labels else element)
+        current, _ = _model_in(current.model_fields[element].annotation)
+    return " ".join(parts)
+
+
+def _value(err: Any) -> str:
+    value = err.get("input")
+    if isinstance(value, (dict, list)) or value is None:
+        return ""
+    return str(value)
+
+
+def explain(err: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
+    """(问题, 怎么改) for one pydantic error."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = _value(err)
+    if isinstance(ctx.get("error"), FieldError):
+        error: FieldError = ctx["error"]
+        return error.message, error.fix
+    label = label_for(model, loc) or "该项"
+    if kind == "missing":
+        return "缺少必填项", f"请添加一行“{label.split()[-1]}: …”"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、")
+        expected = expected.replace(", ", "、")
+        return f"取值“{value}”不在允许范围", f"请改为以下之一：{expected}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"“{value}”不是整数", "请只写阿拉伯数字，例如 4"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"“{value}”无法理解为是或否", "请写“是”或“否”"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"日期“{value}”无法识别", "请写成 2024-03-28 这样的格式"
+    if kind in ("string_type",):
+        return "应为一段文字", "请直接写文字；含冒号等符号时请加引号"
+    if kind == "list_type":
+        return "应为列表", "每项单独一行，以“- ”开头"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "格式不对", "这里应写若干行“字段: 值”，请参照示例文件"
+    if kind == "extra_forbidden":
+        return f"未知字段“{loc[-1]}”", "请删除或改正"
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, "), ""
+    return f"格式不正确（{err.get('msg', kind)}）", "请参照示例文件修改"

@@ -1,0 +1,1 @@
+"""Photos, share posters, QR codes and the poster font: the image side of the build."""

@@ -1,0 +1,191 @@
+"""Share posters drawn with Pillow: 1080×1920 for WeChat Moments, 900×383 article cover.
+
+Runs in the image workers (``imaging.process`` dispatches here) and is cached like the
+photo variants: the file name carries a hash of every input (texts, URL, portrait
+source, font), so an unchanged honouree's posters are never drawn again.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .imaging import save_png, to_srgb
+from .qr import qr_png
+
+RED = (166, 27, 27)
+RED_DARK = (127, 20, 20)
+PAPER = (255, 250, 245)
+INK = (29, 29, 31)
+MUTED = (89, 89, 89)
+WHITE = (255, 255, 255)
+NO_LINE_START = "，。、；：！？）》」』”’…·）"  # kinsoku: these never begin a line
+
+
+@dataclass(frozen=True)
+class PosterJob:
+    kind: str  # "moments" | "cover"
+    width: int
+    height: int
+    name: str
+    unit: str
+    category: str
+    line: str
+    campaign: str
+    organiser: str
+    url: str
+    font: str
+    portrait: str | None
+    crop: tuple[float, float, float, float]
+    cache_path: str
+
+
+def _font(job: PosterJob, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(job.font, size)
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, lines: int
+) -> list[str]:
+    """Break CJK text by pixel width, character by character; ellipsis on the last line."""
+    out: list[str] = []
+    current = ""
+    for ch in text:
+        if draw.textlength(current + ch, font=font) > width and ch not in NO_LINE_START:
+            out.append(current)
+            current = ch
+            if len(out) == lines:
+                break
+        else:
+            current += ch
+    else:
+        out.append(current)
+        return [line for line in out if line]
+    last = out[-1]
+    while last and draw.textlength(last + "…", font=font) > width:
+        last = last[:-1]
+    return [*out[:-1], last + "…"]
+
+
+def _portrait(job: PosterJob, size: tuple[int, int]) -> Image.Image:
+    if job.portrait is None:
+        im = Image.new("RGB", size, (236, 231, 225))
+        d = ImageDraw.Draw(im)
+        w, h = size
+        d.ellipse((w * 0.29, h * 0.22, w * 0.71, h * 0.52), fill=(201, 192, 182))
+        d.pieslice((w * 0.1, h * 0.62, w * 0.9, h * 1.4), 180, 360, fill=(201, 192, 182))
+        return im
+    with Image.open(job.portrait) as src:
+        src.draft(src.mode, (size[0] * 2, size[1] * 2))
+        im = to_srgb(ImageOps.exif_transpose(src))
+    w, h = im.size
+    left, top, right, bottom = job.crop
+    im = im.crop((round(left * w), round(top * h), round(right * w), round(bottom * h)))
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _qr(job: PosterJob, size: int) -> Image.Image:
+    with Image.open(io.BytesIO(qr_png(job.url, scale=10))) as qr:
+        return qr.convert("RGB").resize((size, size), Image.Resampling.NEAREST)
+
+
+def _fitted(
+    job: PosterJob, draw: ImageDraw.ImageDraw, text: str, size: int, width: int
+) -> ImageFont.FreeTypeFont:
+    """The largest font up to ``size`` at which ``text`` fits in ``width`` (long names)."""
+    font = _font(job, size)
+    while size > 24 and draw.textlength(text, font=font) > width:
+        size -= 4
+        font = _font(job, size)
+    return font
+
+
+def _centered(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    fill: tuple[int, int, int],
+    width: int,
+    stroke: int = 0,
+) -> None:
+    x = (width - draw.textlength(text, font=font)) / 2
+    draw.text((x, y), text, font=font, fill=fill, stroke_width=stroke, stroke_fill=fill)
+
+
+def draw_moments(job: PosterJob) -> Image.Image:
+    W, H = job.width, job.height
+    im = Image.new("RGB", (W, H), PAPER)
+    d = ImageDraw.Draw(im)
+    for y in range(620):  # red band, darker towards the top
+        t = y / 620
+        d.line(
+            [(0, y), (W, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(RED_DARK, RED, strict=True)),
+        )
+    _centered(d, 64, job.organiser, _font(job, 36), WHITE, W)
+    for i, line in enumerate(_wrap(d, job.campaign, _font(job, 54), W - 160, 2)):
+        _centered(d, 124 + i * 72, line, _font(job, 54), WHITE, W, stroke=1)
+    pw, ph = 440, 616
+    px, py = (W - pw) // 2, 300
+    d.rectangle((px - 10, py - 10, px + pw + 10, py + ph + 10), fill=WHITE)
+    im.paste(_portrait(job, (pw, ph)), (px, py))
+    _centered(d, 950, job.name, _fitted(job, d, job.name, 96, W - 120), INK, W, stroke=2)
+    tag = _font(job, 36)
+    tw = d.textlength(job.category, font=tag)
+    d.rounded_rectangle(
+        ((W - tw) / 2 - 24, 1090, (W + tw) / 2 + 24, 1150), radius=10, outline=RED, width=3
+    )
+    _centered(d, 1096, job.category, tag, RED, W)
+    for i, line in enumerate(_wrap(d, job.unit, _font(job, 40), W - 200, 2)):
+        _centered(d, 1180 + i * 56, line, _font(job, 40), MUTED, W)
+    quote = _font(job, 44)
+    for i, line in enumerate(_wrap(d, f"“{job.line}”", quote, W - 200, 3)):
+        _centered(d, 1320 + i * 64, line, quote, INK, W)
+    d.line([(100, 1540), (W - 100, 1540)], fill=(227, 221, 214), width=2)
+    im.paste(_qr(job, 280), (110, 1580))
+    d.text(
+        (430, 1650),
+        "长按识别二维码",
+        font=_font(job, 44),
+        fill=INK,
+        stroke_width=1,
+        stroke_fill=INK,
+    )
+    d.text((430, 1720), f"阅读{job.name}的先进事迹", font=_font(job, 36), fill=MUTED)
+    return im
+
+
+def draw_cover(job: PosterJob) -> Image.Image:
+    W, H = job.width, job.height
+    im = Image.new("RGB", (W, H), RED)
+    d = ImageDraw.Draw(im)
+    ph = H - 40
+    pw = round(ph * 5 / 7)
+    d.rectangle((16, 16, 24 + pw, 24 + ph), fill=WHITE)
+    im.paste(_portrait(job, (pw, ph)), (20, 20))
+    x = pw + 56
+    text_w = W - x - 170
+    d.text(
+        (x, 28),
+        _wrap(d, job.campaign, _font(job, 26), text_w, 1)[0],
+        font=_font(job, 26),
+        fill=WHITE,
+    )
+    name_font = _fitted(job, d, job.name, 72, W - x - 24)
+    d.text((x, 82), job.name, font=name_font, fill=WHITE, stroke_width=2, stroke_fill=WHITE)
+    d.text((x, 190), job.category, font=_font(job, 28), fill=(255, 225, 200))
+    for i, line in enumerate(_wrap(d, job.unit, _font(job, 24), text_w, 2)):
+        d.text((x, 236 + i * 34), line, font=_font(job, 24), fill=WHITE)
+    qr = 140
+    d.rectangle((W - qr - 26, H - qr - 26, W - 14, H - 14), fill=WHITE)
+    im.paste(_qr(job, qr), (W - qr - 20, H - qr - 20))
+    return im
+
+
+def render_poster(job: PosterJob) -> None:
+    im = draw_moments(job) if job.kind == "moments" else draw_cover(job)
+    save_png(im, Path(job.cache_path))

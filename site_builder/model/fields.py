@@ -1,0 +1,121 @@
+"""How every option and record field is declared: once, with its Chinese labels, a
+one-line description and a privacy class, and the maps derived from those declarations.
+
+The Chinese labels are accepted as keys in the officer's files (the first one is
+shown in messages); ``aliases`` and ``labels_of`` are the only places the label
+maps are built, so the record, the configs, the notice columns and the export all
+read the same declaration.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+Privacy = Literal["public", "notice", "private"]
+
+
+def field(
+    labels: str | tuple[str, ...],
+    description: str,
+    privacy: Privacy = "public",
+    default: Any = None,
+) -> Any:
+    """A model field with its Chinese labels and privacy class."""
+    names = (labels,) if isinstance(labels, str) else labels
+    extra: dict[str, Any] = {"labels": list(names), "privacy": privacy}
+    if default is ...:
+        return Field(description=description, json_schema_extra=extra)
+    return Field(default=default, description=description, json_schema_extra=extra)
+
+
+class Declared(NamedTuple):
+    """One declared field, as the docs, messages and label maps see it."""
+
+    key: str
+    labels: list[str]
+    privacy: str
+    description: str
+    required: bool
+
+    @property
+    def label(self) -> str:
+        return self.labels[0] if self.labels else self.key
+
+
+@functools.lru_cache(maxsize=64)
+def fields_of(model: type[BaseModel]) -> list[Declared]:
+    """Every declared field of ``model``, in declaration order."""
+    out = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        labels = [str(x) for x in extra.get("labels", [])]  # type: ignore[union-attr]
+        privacy = str(extra.get("privacy", "public"))
+        out.append(Declared(name, labels, privacy, info.description or "", info.is_required()))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def aliases(model: type[BaseModel]) -> dict[str, str]:
+    """Every accepted key (declared name and Chinese labels) → declared name."""
+    out: dict[str, str] = {}
+    for declared in fields_of(model):
+        out[declared.key] = declared.key
+        for label in declared.labels:
+            out[label] = declared.key
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def labels_of(model: type[BaseModel]) -> dict[str, str]:
+    """Declared name → the Chinese label shown to the officer."""
+    return {declared.key: declared.label for declared in fields_of(model)}
+
+
+def keys_by_privacy(model: type[BaseModel], privacy: Privacy) -> list[str]:
+    """Declared names of one privacy class, in declaration order."""
+    return [d.key for d in fields_of(model) if d.privacy == privacy]
+
+
+def text_or_none(value: Any) -> Any:
+    """Trim text; an empty cell counts as not filled in."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        v = value.strip()
+        if v in ("是", "有", "已入会", "会员"):
+            return True
+        if v in ("否", "无", "未入会", "不是"):
+            return False
+    return value
+
+
+def as_list(value: Any) -> Any:
+    """A single value where a list is expected is a list of one."""
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+OptYesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+Text = Annotated[str, BeforeValidator(text_or_none)]
+OptText = Annotated[str | None, BeforeValidator(text_or_none)]
+OptInt = Annotated[int | None, BeforeValidator(text_or_none)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (a typo like 姓命 must not vanish); models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

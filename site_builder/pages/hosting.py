@@ -1,0 +1,71 @@
+"""Files for the host rather than the reader: robots.txt, sitemap.xml, cache headers.
+
+Hashed files (assets, images, posters, search data) never change under their name and
+are cached for a year; pages are revalidated on every visit, because WeChat's
+in-app browser caches hard and readers must see a correction at once.
+"""
+
+from __future__ import annotations
+
+from ..model.config import SiteConfig
+from .public import PublicCampaign
+
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+NO_CACHE = "no-cache"
+
+
+def robots_txt(config: SiteConfig) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
+
+
+def sitemap_xml(config: SiteConfig, campaigns: tuple[PublicCampaign, ...]) -> str:
+    urls = [config.base_url]
+    for c in campaigns:
+        urls.append(config.base_url + c.url)
+        if c.notice is not None:
+            urls.append(config.base_url + c.notice.url)
+        urls.extend(config.base_url + h.url for h in c.honorees)
+    body = "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{body}</urlset>\n"
+    )
+
+
+def headers_file(config: SiteConfig, hashed: list[str]) -> str:
+    """Netlify / Cloudflare Pages style headers: hashed files forever, pages revalidated."""
+    base = config.base_path
+    lines = [
+        "# 由 site_builder 生成：带内容哈希的文件长期缓存，页面每次校验（微信内置浏览器缓存很顽固）",
+        f"{base}*",
+        f"  Cache-Control: {NO_CACHE}",
+        "  X-Content-Type-Options: nosniff",
+        "  Referrer-Policy: strict-origin-when-cross-origin",
+    ]
+    for path in hashed:
+        lines += [f"{base}{path}", f"  Cache-Control: {CACHE_FOREVER}"]
+    return "\n".join(lines) + "\n"
+
+
+def nginx_snippet(config: SiteConfig) -> str:
+    base = config.base_path
+    return f"""# 由 site_builder 生成：放进 nginx 的 server {{ }} 中，root 指向 output/ 的上级目录，
+# 使 output/ 的内容出现在 {base} 下。
+location {base} {{
+    # 文件名里带 10 位内容哈希的文件（样式、脚本、图片）内容永不改变：长期缓存
+    location ~* "\\.[0-9a-f]{{10}}\\.[a-z0-9]+$" {{
+        add_header Cache-Control "{CACHE_FOREVER}";
+        add_header X-Content-Type-Options nosniff;
+    }}
+    # 页面每次向服务器校验，修改后读者立即看到新内容
+    add_header Cache-Control "{NO_CACHE}";
+    add_header X-Content-Type-Options nosniff;
+    add_header Referrer-Policy strict-origin-when-cross-origin;
+    index index.html;
+    try_files $uri $uri/ =404;
+    error_page 404 {base}404.html;
+    gzip on;
+    gzip_types text/css application/javascript application/json image/svg+xml application/xml;
+}}
+"""

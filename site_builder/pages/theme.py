@@ -1,0 +1,188 @@
+"""Themes: a folder of templates, static files and a small theme.yml — no Python.
+
+The built-in themes are package data (``site_builder/themes/``), found through
+``importlib.resources``, so an installed wheel works in an empty folder. A project's
+``themes/<name>/`` comes first; when its theme.yml says ``继承: default`` it needs to
+hold only the templates and static files it changes, and everything else comes from
+the parent (as mkdocs' ``custom_dir`` works). theme.yml is validated like every
+other config file: its problems name the file and line.
+
+``make_environment`` is the one place the Jinja environment is built: autoescape
+on for everything, StrictUndefined so a typo in a template fails the build instead
+of printing nothing, and our filters registered.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+)
+
+from ..errors import Problems, TextFileError
+from ..load.text import YamlDoc, decode, parse_yaml
+from ..load.validate import key_line, validate
+from ..model.dates import chinese_date
+from ..model.theme import ThemeConfig
+
+THEME_FILE = "theme.yml"
+HASHED_SUFFIXES = {".css", ".js", ".json", ".svg", ".png", ".ico", ".webp", ".jpg"}
+
+
+def builtin_themes() -> Traversable:
+    return resources.files("site_builder") / "themes"
+
+
+@dataclass(frozen=True)
+class ThemeLayer:
+    """One theme folder; ``project`` is true for the project's own themes/ folder."""
+
+    name: str
+    root: Traversable
+    project: bool
+
+    @property
+    def templates(self) -> Traversable:
+        return self.root / "templates"
+
+    @property
+    def static(self) -> Traversable:
+        return self.root / "static"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme and the themes it extends: the first layer that has a file wins."""
+
+    name: str
+    layers: tuple[ThemeLayer, ...]
+
+    @property
+    def project_folders(self) -> tuple[Path, ...]:
+        return tuple(Path(str(layer.root)) for layer in self.layers if layer.project)
+
+
+def _locate(name: str, project_themes: Path | None, skip_project: bool) -> ThemeLayer | None:
+    if project_themes is not None and not skip_project:
+        folder = project_themes / name
+        if (folder / THEME_FILE).is_file():
+            return ThemeLayer(name, folder, project=True)
+    builtin = builtin_themes() / name
+    if (builtin / THEME_FILE).is_file():
+        return ThemeLayer(name, builtin, project=False)
+    return None
+
+
+def _config(layer: ThemeLayer, problems: Problems) -> tuple[ThemeConfig | None, YamlDoc]:
+    path = Path(str(layer.root / THEME_FILE))
+    try:
+        doc = parse_yaml(decode((layer.root / THEME_FILE).read_bytes()))
+    except TextFileError as exc:
+        problems.add(path, exc.line, "", exc.message, exc.fix)
+        return None, YamlDoc(data=None)
+    return validate(ThemeConfig, doc, path, problems), doc
+
+
+def find_theme(
+    name: str,
+    project_themes: Path | None,
+    problems: Problems,
+    named_in: tuple[Path, int | None],
+) -> Theme | None:
+    """The theme ``name`` with its parents; None (with a problem) if it cannot be used.
+
+    ``named_in`` is the file and line that asked for it (site.yaml's 主题).
+    """
+    layers: list[ThemeLayer] = []
+    where, line = named_in
+    wanted: str | None = name
+    while wanted is not None:
+        # A project theme may extend the built-in theme of the same name.
+        skip_project = any(layer.project and layer.name == wanted for layer in layers)
+        layer = _locate(wanted, project_themes, skip_project)
+        if layer is None:
+            searched = [str(p / wanted) for p in (project_themes,) if p is not None]
+            searched.append(f"内置主题 {wanted}")
+            problems.add(
+                where,
+                line,
+                "主题",
+                f"找不到主题“{wanted}”（已查找：{'、'.join(searched)}）",
+                "请检查主题名；自定义主题的文件夹里要有 theme.yml",
+            )
+            return None
+        if layer in layers:
+            problems.add(where, line, "继承", f"主题继承形成了循环（{wanted}）", "请修改“继承”")
+            return None
+        layers.append(layer)
+        config, doc = _config(layer, problems)
+        if config is None:
+            return None
+        wanted = config.extends
+        where = Path(str(layer.root / THEME_FILE))
+        line = key_line(doc, ThemeConfig, "extends")
+    return Theme(name, tuple(layers))
+
+
+def _loader(layer: ThemeLayer) -> BaseLoader:
+    if layer.project:
+        return FileSystemLoader(str(layer.templates))
+    return PackageLoader("site_builder", f"themes/{layer.name}/templates")
+
+
+@functools.lru_cache(maxsize=8)
+def make_environment(theme: Theme) -> Environment:
+    """One environment per theme: compiled templates are reused (auto_reload notices edits)."""
+    env = Environment(
+        loader=ChoiceLoader([_loader(layer) for layer in theme.layers]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cdate"] = chinese_date
+    env.filters["json_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return env
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """site.css → site.3f2a9c1b0d.css; the hash changes exactly when the bytes do."""
+    path = Path(name)
+    if path.suffix not in HASHED_SUFFIXES:
+        return name
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return str(path.with_name(f"{path.stem}.{digest}{path.suffix}").as_posix())
+
+
+def _walk(folder: Traversable, prefix: str = "") -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return out
+    for entry in folder.iterdir():
+        rel = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            out.update(_walk(entry, rel + "/"))
+        elif entry.is_file():
+            out[rel] = entry.read_bytes()
+    return out
+
+
+def static_files(theme: Theme) -> dict[str, bytes]:
+    """Theme static files by relative name, the child's over its parent's, in a stable order."""
+    merged: dict[str, bytes] = {}
+    for layer in reversed(theme.layers):
+        merged.update(_walk(layer.static))
+    return dict(sorted(merged.items()))

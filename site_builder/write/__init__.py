@@ -1,0 +1,1 @@
+"""Writing files: one atomic-write helper, output/ swapped in whole, the no-op fingerprint."""
