@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.build import BuildOptions, build  # noqa: E402
+from site_builder.pipeline import BuildOptions, build  # noqa: E402
 
 SUBPATH = "/zuimei/2024/"
 PAGES = {

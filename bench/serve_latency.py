@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from site_builder.build import BuildOptions  # noqa: E402
 from site_builder.dev.serve import start  # noqa: E402
+from site_builder.pipeline import BuildOptions  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
 

@@ -18,7 +18,7 @@ pipeline::
     write/   output/ written atomically, the no-op fingerprint
     dev/     the live preview server
     forms/   the officer's forms: import, export, scaffolds, slugs
-    build.py the stages in order · cli.py the command · errors.py the exception tree
+    pipeline.py the build as its stages · cli.py the command · errors.py the exceptions
 """
 
 from __future__ import annotations
@@ -40,14 +40,14 @@ from .options import BuildOptions
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .build import BuildResult, build, check
+    from .pipeline import BuildResult, build, check
 
 
 def __getattr__(name: str) -> Any:
     if name in ("build", "check", "BuildResult"):
-        from . import build as stages
+        from . import pipeline
 
-        return getattr(stages, name)
+        return getattr(pipeline, name)
     raise AttributeError(f"module 'site_builder' has no attribute {name!r}")
 
 

@@ -269,7 +269,7 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .build import build
+    from .pipeline import build
 
     options = BuildOptions(
         content=args.content,
@@ -412,7 +412,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _check(args: argparse.Namespace, out: Console) -> int:
-    from .build import check
+    from .pipeline import check
 
     problems = check(BuildOptions(content=args.content, max_pixels=args.max_megapixels * 1_000_000))
     errors = [p for p in problems if p.severity == "error" or args.strict]

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from site_builder.build import BuildOptions, BuildResult, build
 from site_builder.model.identifiers import ID_CHECK, ID_WEIGHTS
+from site_builder.pipeline import BuildOptions, BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build
 from site_builder.errors import ContentError
+from site_builder.pipeline import BuildOptions, build
 
 from .conftest import ROOT, Scratch, record, valid_id
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions
 from site_builder.cli import main
 from site_builder.dev.serve import DevSite, affected_pages, changes
+from site_builder.pipeline import BuildOptions
 
 from .conftest import Scratch, record
 

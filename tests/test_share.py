@@ -18,10 +18,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from site_builder.build import BuildOptions, build
 from site_builder.errors import ContentError
 from site_builder.forms.slugs import assign_slugs, base_slug
 from site_builder.media.fonts import default_font, missing_glyphs
+from site_builder.pipeline import BuildOptions, build
 
 from .conftest import ROOT, Scratch, record
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from site_builder.checks.workdays import Calendar, period_problem
 from site_builder.model.config import YearCalendar
@@ -62,3 +63,17 @@ def test_undeclared_2027_says_what_to_add() -> None:
     _, problem = period_problem(Calendar(), D(2027, 3, 1), None, 5, 5)
     assert problem is not None and problem[0] == "calendar"
     assert "2027" in problem[1] and "日历" in problem[2]
+
+
+def test_installed_calendar_reaches_the_year_we_promise() -> None:
+    """pyproject's chinesecalendar floor and README's promise both name CALENDAR_LAST_YEAR."""
+    import chinese_calendar
+
+    from site_builder.checks.workdays import CALENDAR_LAST_YEAR
+
+    assert CALENDAR_LAST_YEAR >= 2026
+    for day in (D(CALENDAR_LAST_YEAR, 1, 1), D(CALENDAR_LAST_YEAR, 12, 31)):
+        chinese_calendar.is_workday(day)  # raises NotImplementedError for a year it lacks
+    assert not Calendar().is_workday(D(CALENDAR_LAST_YEAR, 1, 1))  # 元旦
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert f"收录到 {CALENDAR_LAST_YEAR} 年" in readme

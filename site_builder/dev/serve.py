@@ -26,12 +26,12 @@ from typing import Any
 
 import watchfiles
 
-from ..build import BuildOptions, privacy_problems, render
 from ..checks.privacy import scan_files
 from ..errors import ContentError, Problem
 from ..load.content import CAMPAIGN_FILE, HONOREES_DIR
 from ..pages import urls
 from ..pages.render import is_hashed
+from ..pipeline import BuildOptions, privacy_problems, render
 
 RELOAD_PATH = "__site_builder/"
 RELOAD_JS = """(function () {

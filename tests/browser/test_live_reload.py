@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from site_builder.build import BuildOptions
 from site_builder.dev.serve import start
+from site_builder.pipeline import BuildOptions
 
 from .conftest import PHONE, ROOT, new_page
 

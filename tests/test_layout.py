@@ -1,0 +1,132 @@
+"""The package's shape: no import cycles, small documented modules, the public surface."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "site_builder"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """Every site_builder module ``name`` imports, anywhere in the file: at the top, inside
+    functions (a local import hides a cycle, it does not remove it) and under TYPE_CHECKING."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                origin = ".".join([*base, node.module] if node.module else base)
+            else:
+                origin = node.module or ""
+            found.add(origin)
+            found.update(f"{origin}.{alias.name}" for alias in node.names)
+    return {m for m in found if m in known and m != name}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle in the graph as a list of modules, or None (iterative three-colour DFS)."""
+    colour = dict.fromkeys(graph, 0)
+    for start in sorted(graph):
+        if colour[start]:
+            continue
+        stack: list[tuple[str, list[str]]] = [(start, sorted(graph[start]))]
+        path = [start]
+        colour[start] = 1
+        while stack:
+            node, todo = stack[-1]
+            if not todo:
+                colour[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            nxt = todo.pop()
+            if colour[nxt] == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if colour[nxt] == 0:
+                colour[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, sorted(graph[nxt])))
+    return None
+
+
+def test_cycle_finder_finds_a_planted_cycle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_no_import_cycle_inside_the_package() -> None:
+    modules = all_modules()
+    graph = {name: imports_of(name, path, set(modules)) for name, path in modules.items()}
+    assert sum(len(edges) for edges in graph.values()) > 100  # the walk really saw the imports
+    assert find_cycle(graph) is None, " → ".join(find_cycle(graph) or [])
+
+
+def test_modules_are_small_and_say_what_they_own() -> None:
+    for name, path in all_modules().items():
+        tree = ast.parse(path.read_text("utf-8"))
+        assert ast.get_docstring(tree), f"{name} has no module docstring"
+        lines = len(path.read_text("utf-8").splitlines())
+        assert lines <= 450, f"{name} has {lines} lines"
+
+
+def test_public_surface() -> None:
+    import site_builder
+
+    for name in site_builder.__all__:
+        assert getattr(site_builder, name) is not None
+    from site_builder.pipeline import build, check
+
+    assert site_builder.build is build and site_builder.check is check
+    with pytest.raises(AttributeError):
+        site_builder.nothing_here  # noqa: B018
+
+
+def test_importing_the_package_stays_light() -> None:
+    """The no-op build path decides before Pillow, pydantic or Jinja are imported."""
+    code = (
+        "import sys, site_builder, site_builder.cli, site_builder.write.fingerprint;"
+        "heavy = [m for m in ('PIL', 'pydantic', 'jinja2', 'site_builder.pipeline') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_every_rule_has_exactly_one_check() -> None:
+    from site_builder.checks.rules import CAMPAIGN_RULES, PERSON_RULES
+    from site_builder.model.rules import Rules
+
+    assert not set(CAMPAIGN_RULES) & set(PERSON_RULES)
+    assert set(CAMPAIGN_RULES) | set(PERSON_RULES) == set(Rules.model_fields)
+
+
+def test_label_maps_come_from_the_schema() -> None:
+    from site_builder.forms.export import PRIVATE_COLUMNS
+    from site_builder.model.fields import fields_of
+    from site_builder.model.record import Record
+
+    private = [d.labels[0] for d in fields_of(Record) if d.privacy == "private"]
+    assert private == PRIVATE_COLUMNS
+    assert "身份证号" in private and "工会会员" in private

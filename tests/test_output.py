@@ -1,0 +1,89 @@
+"""Writing output/: readable by a web server's user, and swapped in even where the folder
+cannot be renamed (Windows, while Explorer or a terminal has it open)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.write import output as output_module
+from site_builder.write.atomic import atomic_write
+
+from .conftest import Scratch, record
+
+
+@pytest.fixture
+def strict_umask() -> Iterator[None]:
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_every_published_file_is_world_readable(scratch: Scratch, strict_umask: None) -> None:
+    scratch.honoree("li-ce-shi", photos=2)
+    scratch.build()
+    for path in [scratch.output, *scratch.output.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        expected = 0o755 if path.is_dir() else 0o644
+        assert mode == expected, f"{path.relative_to(scratch.output)}: {oct(mode)}"
+
+
+def test_atomic_write_leaves_no_temporary_file_and_keeps_the_old_one_on_failure(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "a" / "x.bin"
+    atomic_write(target, b"one")
+
+    def broken(fh: object) -> None:
+        raise RuntimeError("encoder failed")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, broken)
+    assert target.read_bytes() == b"one"
+    assert [p.name for p in target.parent.iterdir()] == ["x.bin"]
+
+
+def test_output_that_cannot_be_renamed_is_updated_file_by_file(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to rename an open folder: the swap falls back to moving files in."""
+    scratch.honoree("li-ce-shi", photos=1)
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    scratch.build()
+
+    # What a normal build of the changed content gives, for comparison.
+    (scratch.campaign / "honorees" / "wang-ce-shi" / "index.md").unlink()
+    (scratch.campaign / "honorees" / "wang-ce-shi").rmdir()
+    story = scratch.campaign / "honorees" / "li-ce-shi" / "index.md"
+    story.write_text(story.read_text("utf-8") + "\n新增的一段事迹。\n", "utf-8")
+    expected_root = scratch.root / "expected"
+    scratch.build(output=expected_root)
+    expected = {
+        p.relative_to(expected_root).as_posix(): p.read_bytes()
+        for p in expected_root.rglob("*")
+        if p.is_file()
+    }
+
+    moved: list[str] = []
+    real_replace = output_module.replace
+
+    def windows_replace(source: Path | str, target: Path | str) -> None:
+        if Path(source).is_dir():
+            raise PermissionError(32, "另一个程序正在使用此文件，进程无法访问。")
+        moved.append(Path(target).relative_to(scratch.output.resolve()).as_posix())
+        real_replace(source, target)
+
+    monkeypatch.setattr(output_module, "replace", windows_replace)
+    scratch.build()
+    assert scratch.tree() == expected  # same files, same bytes, nothing stale
+    assert not (scratch.output / "2024-test" / "wang-ce-shi").exists()
+    assert not list(scratch.root.glob(".output.staging-*"))
+    pages = [i for i, name in enumerate(moved) if name.endswith(".html")]
+    others = [i for i, name in enumerate(moved) if not name.endswith(".html")]
+    assert pages and others and max(others) < min(pages)  # assets first, then pages
