@@ -10,7 +10,8 @@ fi
 # Reinstall only when pyproject.toml changed since the last install.
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e .
+  # -qq: setuptools warns on every editable install of a flat layout; errors still show
+  .venv/bin/python -m pip install -qq -e .
   touch .venv/.installed
 fi
 exec .venv/bin/site-builder build "$@"

@@ -10,6 +10,7 @@ range) and contacts (example.org). Output is deterministic.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -120,6 +121,11 @@ def story(p: Person, rng: random.Random) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
+def headline(detail: str) -> str:
+    """A media headline from a story detail: its first clause, never cut inside a word."""
+    return re.split(r"[，。；、]", detail)[0]
+
+
 def record(p: Person, seq: int, campaign_units: list[str], works: int, org: str) -> str:
     rng = random.Random(seq * 31 + len(p.name))
     honour_year = 2021 + seq % 3
@@ -150,7 +156,7 @@ def record(p: Person, seq: int, campaign_units: list[str], works: int, org: str)
         f"  - {{年份: {honour_year}, 名称: {org}优秀{p.category}（示例）, 授予单位: {org}}}",
         f"  - {{年份: {honour_year + 1}, 名称: 示例市五一劳动奖章（示例）, 授予单位: 示例市总工会}}",
         "媒体宣传情况:",
-        f"  - 媒体: 示例日报\n    标题: “{p.name}：{p.detail[:12]}”\n    日期: {honour_year + 1}-05-0{1 + seq % 8}\n"
+        f"  - 媒体: 示例日报\n    标题: “{p.name}：{headline(p.detail)}”\n    日期: {honour_year + 1}-05-0{1 + seq % 8}\n"
         f"    链接: https://example.org/news/{p.slug}",
         "证件照:",
         "  文件: portrait.jpg",

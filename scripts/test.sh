@@ -32,7 +32,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f .venv/.installed-test ] || [ pyproject.toml -nt .venv/.installed-test ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  .venv/bin/python -m pip install -qq -e '.[test]'  # -qq: see demo.sh
   touch .venv/.installed-test .venv/.installed
 fi
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] \

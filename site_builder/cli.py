@@ -330,7 +330,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
             err.print(message, markup=False)
 
     try:
-        server = start(options, args.host, args.port, log)
+        server = start(options, args.host, args.port, log, args.verbose)
     except OSError as exc:
         raise UsageError(
             f"无法在 {args.host}:{args.port} 启动预览（{exc.strerror}）。请换一个端口：--port 8001"
@@ -384,7 +384,9 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
             markup=False,
         )
     for note in notes:
-        err.print(f"未能读取：{note}", style="yellow", markup=False)
+        err.print(
+            f"{'请核对' if note.doubtful else '未能读取'}：{note}", style="yellow", markup=False
+        )
     if args.write:
         out.print(
             f"已写入 {len(written)} 位人选（状态为“拟推荐”）。请核对内容并补写照片说明后，把状态改为“已审定”。",

@@ -47,7 +47,7 @@ def one_photo(scratch: Scratch, save: callable, name: str = "w.jpg", **fields: s
 
 def published(scratch: Scratch, stem: str = "photo-1", ext: str = "jpg") -> list[Path]:
     return sorted(
-        (scratch.output / "2024-test/li-ce-shi").glob(f"{stem}-*.{ext}"),
+        (scratch.output / "assets/2024-test/li-ce-shi").glob(f"{stem}-*.{ext}"),
         key=lambda p: int(p.name.split("-")[-1].split(".")[0]),
     )
 

@@ -48,6 +48,16 @@ def resolve_photo(h: HonoreeSource, name: str, label: str, problems: Problems) -
         problems.add(h.path, line, label, f"照片“{name}”是符号链接", "请把照片文件本身复制进文件夹")
         return None
     if not path.is_file():
+        other = _same_but_case(h.folder, name)
+        if other is not None:
+            problems.add(
+                h.path,
+                line,
+                label,
+                f"找不到照片文件“{name}”，您是否指“{other}”？",
+                f"文件名的大小写要与文件夹里的一致：把这里改成“{other}”，或把文件改名为“{name}”",
+            )
+            return None
         problems.add(
             h.path,
             line,
@@ -62,12 +72,27 @@ def resolve_photo(h: HonoreeSource, name: str, label: str, problems: Problems) -
     return path
 
 
+def _same_but_case(folder: Path, name: str) -> str | None:
+    """A file in ``folder`` whose name differs from ``name`` only in case (Portrait.JPG)."""
+    if "/" in name or not folder.is_dir():
+        return None
+    return next((p.name for p in sorted(folder.iterdir()) if p.name.lower() == name.lower()), None)
+
+
+def default_portrait(folder: Path) -> str | None:
+    """The file name of portrait.jpg in ``folder``, whatever its case (PORTRAIT.JPG)."""
+    if (folder / DEFAULT_PORTRAIT).is_file():
+        return DEFAULT_PORTRAIT
+    return _same_but_case(folder, DEFAULT_PORTRAIT)
+
+
 def check_photos(h: HonoreeSource, problems: Problems) -> HonoreeFacts:
     facts = HonoreeFacts()
     rec = h.record
     portrait: Photo | None = rec.portrait
-    if portrait is None and (h.folder / DEFAULT_PORTRAIT).is_file():
-        portrait = Photo(file=DEFAULT_PORTRAIT)
+    found_default = default_portrait(h.folder) if portrait is None else None
+    if found_default is not None:
+        portrait = Photo(file=found_default)
     if portrait is not None:
         path = resolve_photo(h, portrait.file, "证件照", problems)
         if path is not None:
@@ -86,9 +111,9 @@ def check_photos(h: HonoreeSource, problems: Problems) -> HonoreeFacts:
             )
         elif path is not None:
             facts.photos.append(ResolvedPhoto(path, photo.caption, photo.focus))
-    listed = {p.file for p in rec.photos} | ({portrait.file} if portrait else set())
+    listed = {p.file.lower() for p in rec.photos} | ({portrait.file.lower()} if portrait else set())
     for extra in sorted(h.folder.iterdir()):
-        if extra.suffix.lower() in PHOTO_SUFFIXES and extra.name not in listed:
+        if extra.suffix.lower() in PHOTO_SUFFIXES and extra.name.lower() not in listed:
             problems.warn(
                 h.path,
                 None,

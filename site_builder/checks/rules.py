@@ -23,6 +23,7 @@ from ..errors import Problems
 from ..load.content import Campaign, HonoreeSource
 from ..model.dates import full_years_between
 from ..model.rules import BadgeRule, CountRule, LevelOnly, PhotoRule, Rules, StoryRule, YearsRule
+from .photos import default_portrait
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ CampaignCheck = Callable[[Nominations, Any, Report], None]
 PersonCheck = Callable[[HonoreeSource, Any, Report, dt.date], None]
 CAMPAIGN_RULES: dict[str, CampaignCheck] = {}
 PERSON_RULES: dict[str, PersonCheck] = {}
+RULE_FIELDS: dict[str, tuple[str, ...]] = {}  # the record fields a person rule reads
 
 
 def campaign_rule(name: str) -> Callable[[CampaignCheck], CampaignCheck]:
@@ -63,10 +65,13 @@ def campaign_rule(name: str) -> Callable[[CampaignCheck], CampaignCheck]:
     return register
 
 
-def person_rule(name: str) -> Callable[[PersonCheck], PersonCheck]:
+def person_rule(name: str, *fields: str) -> Callable[[PersonCheck], PersonCheck]:
+    """Register a person rule; it is skipped for a record whose ``fields`` are at fault."""
+
     def register(check: PersonCheck) -> PersonCheck:
         assert name in Rules.model_fields, name
         PERSON_RULES[name] = check
+        RULE_FIELDS[name] = fields
         return check
 
     return register
@@ -84,10 +89,10 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
         if rule is not None:
             check(counts, rule, Report(problems, rule.level))
     for h in nominated:
-        target = problems if h.published else problems.as_warnings()
+        target = problems.as_warnings() if h.draft else problems
         for name, person_check in PERSON_RULES.items():
             rule = getattr(rules, name)
-            if rule is not None:
+            if rule is not None and not h.at_fault.intersection(RULE_FIELDS[name]):
                 person_check(h, rule, Report(target, rule.level), reference)
 
 
@@ -150,7 +155,7 @@ def _province(n: Nominations, rule: BadgeRule, report: Report) -> None:
 # --- rules for each nominated person -------------------------------------------------------------
 
 
-@person_rule("min_years")
+@person_rule("min_years", "work_start")
 def _min_years(h: HonoreeSource, rule: YearsRule, report: Report, reference: dt.date) -> None:
     start = h.record.work_start
     if start is None:
@@ -171,7 +176,7 @@ def _min_years(h: HonoreeSource, rule: YearsRule, report: Report, reference: dt.
         )
 
 
-@person_rule("union_member")
+@person_rule("union_member", "union_member")
 def _union_member(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
     member = h.record.union_member
     if member is not True:
@@ -184,7 +189,7 @@ def _union_member(h: HonoreeSource, rule: LevelOnly, report: Report, reference: 
         )
 
 
-@person_rule("honours")
+@person_rule("honours", "honours")
 def _honours(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
     if not h.record.honours:
         report(
@@ -196,7 +201,7 @@ def _honours(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.da
         )
 
 
-@person_rule("media")
+@person_rule("media", "media")
 def _media(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date) -> None:
     if not h.record.media:
         report(
@@ -208,10 +213,10 @@ def _media(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date
         )
 
 
-@person_rule("photos")
+@person_rule("photos", "portrait", "photos")
 def _photos(h: HonoreeSource, rule: PhotoRule, report: Report, reference: dt.date) -> None:
     rec = h.record
-    has_portrait = rec.portrait is not None or (h.folder / "portrait.jpg").is_file()
+    has_portrait = rec.portrait is not None or default_portrait(h.folder) is not None
     if rule.portrait and not has_portrait:
         report(h.path, None, "证件照", "缺少证件照", "请放入 1 寸证件照 portrait.jpg")
     if not rule.min_work <= len(rec.photos) <= rule.max_work:

@@ -18,6 +18,7 @@ from ..load.content import Campaign, HonoreeSource, Site
 from ..model.identifiers import normalise
 from .notice import check_notice
 from .photos import HonoreeFacts, check_photos
+from .placeholders import PLACEHOLDER, check_placeholders
 from .privacy import Detector, scan_published
 from .rules import check_rules
 from .workdays import Period
@@ -31,6 +32,7 @@ class CampaignFacts:
 
 
 def check_site(site: Site, problems: Problems, detector: Detector) -> dict[str, CampaignFacts]:
+    check_placeholders(site, problems)
     facts: dict[str, CampaignFacts] = {}
     for campaign in site.campaigns:
         facts[campaign.id] = check_campaign(campaign, detector, problems)
@@ -45,9 +47,14 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
     ids: dict[str, HonoreeSource] = {}
     for h in campaign.honorees:
         rec = h.record
-        # A record that is not published cannot break the site: its problems are warnings.
-        found = problems if h.published else problems.as_warnings()
-        if rec.category not in config.categories:
+        # A draft cannot break the site: its problems are warnings. A field at fault was
+        # reported already and holds a stand-in, which is not checked again.
+        found = problems.as_warnings() if h.draft else problems
+        if (
+            "category" not in h.at_fault
+            and rec.category not in config.categories
+            and not PLACEHOLDER.match(rec.category)  # reported as a placeholder already
+        ):
             found.add(
                 h.path,
                 h.field_line("category"),
@@ -55,7 +62,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
                 f"“{rec.category}”不是本活动的类别",
                 f"请改为以下之一：{'、'.join(config.categories)}",
             )
-        if units and rec.nominating_unit not in units:
+        if units and "nominating_unit" not in h.at_fault and rec.nominating_unit not in units:
             found.add(
                 h.path,
                 h.field_line("nominating_unit"),
@@ -84,7 +91,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
                 )
             ids.setdefault(key, h)
         facts.honorees[h.slug] = check_photos(h, found)
-        if h.published:
+        if not h.draft:
             scan_published(h, detector, problems)
     _check_seq(campaign, problems)
     reference = config.notice.start if config.notice else dt.date(config.year, 1, 1)

@@ -19,6 +19,7 @@ import http.server
 import mimetypes
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ class DevState:
     files: dict[str, bytes] = field(default_factory=dict)
     images: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    detail: str = ""  # the traceback of an internal error, shown with --verbose
     version: int = 0
     base_path: str = "/"
     cond: threading.Condition = field(default_factory=threading.Condition)
@@ -98,13 +100,35 @@ class DevState:
 class DevSite:
     """Rebuilds into memory and hands the result to the server."""
 
-    def __init__(self, options: BuildOptions, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, options: BuildOptions, log: Callable[[str], None] = print, verbose: bool = False
+    ) -> None:
         self.options = options
         self.state = DevState()
         self.log = log
+        self.verbose = verbose
         self.rebuilds = 0
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> None:
+        """Render again; whatever goes wrong is shown in the browser, and the next save retries."""
+        try:
+            self._rebuild(changed)
+        except Exception as exc:  # our bug, not the officer's: the preview must survive it
+            problem = Problem(
+                "（预览）",
+                None,
+                "程序内部错误",
+                f"{type(exc).__name__}: {exc}",
+                "这是 site_builder 的问题，不是您的内容有误；保存任何文件后预览会自动重试。"
+                "请加 --verbose 重新运行 serve，把错误说明发给维护者",
+            )
+            detail = traceback.format_exc()
+            self.state.publish(problems=[problem], detail=detail if self.verbose else "")
+            self.log(f"预览重新生成时出现程序内部错误：{type(exc).__name__}: {exc}")
+            if self.verbose:
+                self.log(detail)
+
+    def _rebuild(self, changed: Iterable[Path] | None) -> None:
         started = time.perf_counter()
         wanted = affected_pages(changed, self.options.content) if changed is not None else None
         if self.state.problems or not self.state.files:
@@ -119,21 +143,25 @@ class DevSite:
             privacy_problems(scan_files(files, done.detector), Path("(预览)"), done.problems)
             done.problems.raise_if_errors()
         except ContentError as exc:
-            self.state.publish(problems=exc.problems)
+            self.state.publish(problems=exc.problems, detail="")
             self.log(f"发现 {len(exc.problems)} 个错误，浏览器里显示错误说明：")
             for problem in exc.problems:
                 self.log(f"  {problem}")
             return
         images = {name: path for name, path in done.images.outputs.items()}
         self.state.publish(
-            files=files, images=images, problems=[], base_path=done.site.config.base_path
+            files=files,
+            images=images,
+            problems=[],
+            detail="",
+            base_path=done.site.config.base_path,
         )
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"
         )
 
 
-def overlay(problems: list[Problem], script: str) -> bytes:
+def overlay(problems: list[Problem], script: str, detail: str = "") -> bytes:
     items = "".join(
         f"<li><code>{html.escape(p.path)}{':' + str(p.line) if p.line else ''}</code> "
         f"<strong>{html.escape(p.field)}</strong> — {html.escape(p.message)}"
@@ -148,7 +176,8 @@ def overlay(problems: list[Problem], script: str) -> bytes:
         "main{max-width:760px;margin:0 auto;padding:24px 16px}h1{color:#a61b1b;font-size:1.4rem}"
         "li{margin:10px 0;padding:10px;background:#fff;border-left:4px solid #a61b1b}code{font-size:.9em}</style>"
         f"</head><body><main data-site-builder-errors><h1>内容有 {len(problems)} 个错误，页面暂时无法更新</h1>"
-        f"<p>请按提示修改并保存，本页会自动刷新。</p><ol>{items}</ol></main>{script}</body></html>"
+        f"<p>请按提示修改并保存，本页会自动刷新。</p><ol>{items}</ol>"
+        f"{'<pre>' + html.escape(detail) + '</pre>' if detail else ''}</main>{script}</body></html>"
     ).encode()
 
 
@@ -189,6 +218,7 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
         def page(self, rel: str) -> None:
             with state.cond:
                 files, images, problems = state.files, state.images, state.problems
+                detail = state.detail
             key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
             if key not in files and key not in images and f"{key}/index.html" in files:
                 self.send_response(301)
@@ -198,7 +228,8 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             is_html = key.endswith(".html") or (key not in files and key not in images)
             if problems and is_html:
-                self.reply(200, overlay(problems, self.script()), "text/html; charset=utf-8")
+                body = overlay(problems, self.script(), detail)
+                self.reply(200, body, "text/html; charset=utf-8")
             elif key in files:
                 body = self.inject(files[key]) if key.endswith(".html") else files[key]
                 self.reply(200, body, _type(key), immutable=is_hashed(key))
@@ -304,9 +335,10 @@ def start(
     host: str = "127.0.0.1",
     port: int = 8000,
     log: Callable[[str], None] = print,
+    verbose: bool = False,
 ) -> Server:
     """Build once, serve, and rebuild on every batch of changes (in a background thread)."""
-    site = DevSite(options, log)
+    site = DevSite(options, log, verbose)
     site.rebuild()
     handler = make_handler(site.state)
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
@@ -315,9 +347,17 @@ def start(
     stop = threading.Event()
 
     def loop() -> None:
-        for batch in changes(watch_paths(options), stop):
-            if batch:
-                site.rebuild(batch)
+        # rebuild() never raises; if watching itself fails (a folder removed and put back),
+        # watch again rather than leave a server that no longer notices saves.
+        while not stop.is_set():
+            try:
+                for batch in changes(watch_paths(options), stop):
+                    if batch:
+                        site.rebuild(batch)
+                return
+            except Exception as exc:
+                log(f"监视文件变化时出错（{exc}），1 秒后重试。")
+                stop.wait(1.0)
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()

@@ -72,6 +72,7 @@ class Unreadable:
     file: str
     place: str  # 表格 1 第 3 行第 2 列 / 工作表“汇总” 第 5 行 F 列
     reason: str
+    doubtful: bool = False  # read, but the officer must confirm the value
 
     def __str__(self) -> str:
         return f"{self.file}: {self.place} — {self.reason}"
@@ -135,6 +136,15 @@ def year_month(value: Any, number_format: str = "") -> YearMonth:
     return parse_year_month(unicodedata.normalize("NFKC", str(value)).strip())
 
 
+def october_or_january(value: Any, number_format: str = "") -> bool:
+    """A General cell holding 1990.1: typed as 1990.1 (January) or as 1990.10 (October)?"""
+    return (
+        isinstance(value, float)
+        and not re.search(r"0\.00", number_format)
+        and re.fullmatch(r"\d{4}\.1", repr(value)) is not None
+    )
+
+
 def _set(
     intake: Intake, key: str, raw: Any, where: str, notes: list[Unreadable], number_format: str = ""
 ) -> None:
@@ -144,11 +154,21 @@ def _set(
         intake.fields[key] = clean_name(raw)
     elif key in DATE_KEYS:
         try:
-            intake.fields[key] = (
-                str(year_month(raw, number_format)).replace("年", ".").replace("月", "")
-            )
+            value = year_month(raw, number_format)
         except FieldError as exc:
             notes.append(Unreadable(intake.source, where, f"{key}：{exc.message}"))
+            return
+        intake.fields[key] = f"{value.year}.{value.month}"
+        if october_or_january(raw, number_format):
+            notes.append(
+                Unreadable(
+                    intake.source,
+                    where,
+                    f"{key}：单元格里是数字 {raw}，按 {value.year}年1月导入；如果原来写的是 "
+                    f"{value.year}.10（10 月），Excel 会把它存成 {raw}——请核对后在记录里改正",
+                    doubtful=True,
+                )
+            )
     elif key in LIST_KEYS:
         items = [clean_text(x) for x in re.split(r"[\n；;]+", str(raw))]
         intake.fields[key] = [x for x in items if x]

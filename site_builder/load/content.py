@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..errors import Problems, TextFileError, UsageError
 from ..model.config import CampaignConfig, SiteConfig
-from ..model.record import SLUG_RE, STATUS_VALUES, Record
+from ..model.record import SLUG_RE, STAND_INS, STATUS_VALUES, Record
+from ..pages.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
 from .text import YamlDoc, parse_yaml, read_text, split_front_matter
-from .validate import key_line, validate
+from .validate import key_line, validate, validate_with_stand_ins
 
 SITE_FILE = "site.yaml"
 CAMPAIGN_FILE = "campaign.yaml"
@@ -32,14 +33,22 @@ class HonoreeSource:
     story: str
     story_line: int  # line of index.md where the story starts
     doc: YamlDoc
+    # Fields that failed validation: ``record`` then holds stand-ins for them (so every
+    # other field can still be checked) and the record is never published.
+    at_fault: frozenset[str] = frozenset()
 
     @property
     def path(self) -> Path:
         return self.folder / RECORD_FILE
 
     @property
+    def draft(self) -> bool:
+        """拟推荐 or 已撤销 as written: not published, so its problems are only warnings."""
+        return raw_status(self.doc) in ("proposed", "withdrawn")
+
+    @property
     def published(self) -> bool:
-        return self.record.status == "approved"
+        return self.record.status == "approved" and not self.at_fault
 
     def field_line(self, key: str) -> int | None:
         """The line of a record field, whichever accepted key (name or label) was written."""
@@ -76,18 +85,27 @@ class Site:
     doc: YamlDoc = field(default_factory=lambda: YamlDoc(data=None))  # site.yaml, for lines
 
 
-def parse_record(
-    text: str, path: Path, problems: Problems
-) -> tuple[Record | None, str, int, YamlDoc]:
-    """index.md text → (record, story Markdown, first line of the story, parsed YAML)."""
+@dataclass(frozen=True)
+class ParsedRecord:
+    """index.md parsed: the record (stand-ins for the fields at fault), story, YAML."""
+
+    record: Record | None
+    story: str
+    story_line: int
+    doc: YamlDoc
+    at_fault: frozenset[str] = frozenset()
+
+
+def parse_record(text: str, path: Path, problems: Problems) -> ParsedRecord:
+    """index.md text → the record, the story Markdown and where it starts, the parsed YAML."""
     try:
         yaml_text, body, body_line = split_front_matter(text)
     except TextFileError as exc:
         problems.add(path, exc.line, "", exc.message, exc.fix)
-        return None, "", 1, YamlDoc(data=None)
+        return ParsedRecord(None, "", 1, YamlDoc(data=None))
     doc = parse_yaml(yaml_text, first_line=2)
-    record = validate(Record, doc, path, problems)
-    return record, body, body_line, doc
+    record, at_fault = validate_with_stand_ins(Record, doc, path, problems, STAND_INS)
+    return ParsedRecord(record, body, body_line, doc, at_fault)
 
 
 def raw_status(doc: YamlDoc) -> str | None:
@@ -165,6 +183,14 @@ def load_campaign(folder: Path, problems: Problems) -> Campaign | None:
             f"文件夹名“{folder.name}”不能用作网址",
             "只能用小写字母、数字和 -，例如 2024-jiaozuo-xinjiuye",
         )
+    elif folder.name in RESERVED_CAMPAIGNS:
+        problems.add(
+            folder,
+            None,
+            "活动文件夹",
+            f"“{folder.name}”是网站自己要用的名字，不能用作活动文件夹名",
+            "请换一个名字，例如 2024-jiaozuo-xinjiuye",
+        )
     elif config.id is not None and config.id != folder.name:
         problems.add(
             path,
@@ -199,15 +225,24 @@ def load_honoree(folder: Path, problems: Problems) -> HonoreeSource | None:
     if text is None:
         return None
     found = Problems(problems.display_root)
-    record, story, story_line, doc = parse_record(text, path, found)
+    parsed = parse_record(text, path, found)
+    record = parsed.record
     # A draft (拟推荐, 已撤销) with missing or wrong fields cannot break the site: it is
     # not published, so its problems are warnings until someone approves it.
-    draft = record is None and raw_status(doc) in ("proposed", "withdrawn")
-    (problems.as_warnings() if draft else problems).merge(found)
+    draft = raw_status(parsed.doc) in ("proposed", "withdrawn")
+    (problems.as_warnings() if draft and found.errors else problems).merge(found)
     if record is None:
         return None
     slug = record.slug or folder.name
-    if record.slug is None and not SLUG_RE.match(folder.name):
+    if slug in RESERVED_SLUGS:
+        problems.add(
+            path,
+            None,
+            "网址名",
+            f"“{slug}”是本活动公示页的网址，不能用作人选的网址名",
+            "请把文件夹改名（例如加上姓名拼音），或在 index.md 里写“网址名: …”",
+        )
+    elif record.slug is None and not SLUG_RE.match(folder.name):
         problems.add(
             folder,
             None,
@@ -215,4 +250,6 @@ def load_honoree(folder: Path, problems: Problems) -> HonoreeSource | None:
             f"文件夹名“{folder.name}”不能用作网址",
             "请改为拼音（小写字母、数字和 -），或在 index.md 里写“网址名: …”",
         )
-    return HonoreeSource(folder, slug, record, story, story_line, doc)
+    return HonoreeSource(
+        folder, slug, record, parsed.story, parsed.story_line, parsed.doc, parsed.at_fault
+    )

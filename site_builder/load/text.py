@@ -117,10 +117,17 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
             "expected ','" in problem
             or "end of stream" in problem
             or "end of the stream" in problem
+            or "could not find expected ':'" in problem
         ):
-            mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
+            # an unclosed bracket or quote: where it opened; a key without its colon: the
+            # key's own line (PyYAML notices only on the next one)
+            mark = exc.context_mark
         line = mark.line + 1 + offset if mark else None
-        if tab_line is not None:
+        hint = _fullwidth(text, mark.line if mark else None)
+        if hint is not None:
+            at, message, fix = hint
+            doc.problems.append((at + 1 + offset, "", message, fix))
+        elif tab_line is not None:
             doc.problems.append(
                 (
                     tab_line + offset,
@@ -141,6 +148,58 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
     walker = _Walker(doc, offset)
     doc.data = walker.value(node, ())
     return doc
+
+
+# Full-width punctuation the Chinese input method types where YAML needs ASCII.
+FULLWIDTH = {
+    "：": (":", "冒号"),
+    "，": (",", "逗号"),
+    "［": ("[", "方括号"),
+    "］": ("]", "方括号"),
+    "【": ("[", "方括号"),
+    "】": ("]", "方括号"),
+    "｛": ("{", "花括号"),
+    "｝": ("}", "花括号"),
+    "“": ('"', "引号"),
+    "”": ('"', "引号"),
+    "‘": ("'", "引号"),
+    "’": ("'", "引号"),
+}
+_KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#\-\[{][^:]*?：")
+_FLOW_WITH_FULLWIDTH = re.compile(r"[\[{].*[，］】｝]|^[^#]*?:\s*[［【｛]|^\s*-\s*[［【｛]")
+_QUOTED_WITH_FULLWIDTH = re.compile(r"^[^#]*?:\s*[“‘]|^\s*-\s*[“‘]")
+
+
+def _fullwidth(text: str, error_line: int | None) -> tuple[int, str, str] | None:
+    """The line (0-based) near a YAML error where full-width punctuation stands in for
+    YAML's own, with the message and fix; None if there is none.
+
+    A key typed as ``民族：汉族`` makes PyYAML complain at the *next* line, so the lines
+    just before the error are searched too, nearest first.
+    """
+    if error_line is None:
+        return None
+    lines = text.split("\n")
+    for i in range(min(error_line, len(lines) - 1), max(error_line - 4, -1), -1):
+        line = lines[i]
+        if _KEY_WITH_FULLWIDTH_COLON.match(line):
+            found = "："
+        elif _FLOW_WITH_FULLWIDTH.search(line):
+            found = next(ch for ch in line if ch in "，［］【】｛｝")
+        elif _QUOTED_WITH_FULLWIDTH.search(line):
+            found = next(ch for ch in line if ch in "“‘")
+        else:
+            continue
+        ascii_char, name = FULLWIDTH[found]
+        if name == "引号":
+            message = f"这一行用了中文引号（{found}），YAML 需要英文半角的引号"
+            fix = f"把中文引号换成英文引号（{ascii_char}），或去掉引号"
+        else:
+            message = f"这一行用了中文{name}“{found}”，YAML 需要英文半角的{name}"
+            wanted = "“: ”（英文冒号加一个空格）" if found == "：" else f"“{ascii_char}”"
+            fix = f"把“{found}”改成{wanted}"
+        return i, message, fix + "；用中文输入法时先按 Shift 切换到英文再输入标点"
+    return None
 
 
 def _leading_tab_line(text: str) -> int | None:

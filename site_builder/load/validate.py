@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,28 +29,72 @@ M = TypeVar("M", bound=BaseModel)
 
 def validate(model: type[M], doc: YamlDoc, path: Path, problems: Problems) -> M | None:
     """Validate a parsed YAML document as ``model``; None (with problems added) if invalid."""
+    return validate_with_stand_ins(model, doc, path, problems, None)[0]
+
+
+def validate_with_stand_ins(
+    model: type[M],
+    doc: YamlDoc,
+    path: Path,
+    problems: Problems,
+    stand_ins: Mapping[str, object] | None,
+) -> tuple[M | None, frozenset[str]]:
+    """Validate, and when the document is invalid, salvage what can still be checked.
+
+    Returns (model, the top-level fields at fault). Without ``stand_ins`` an invalid
+    document gives None. With them, the fields at fault are dropped (or replaced by their
+    stand-in when required) and the rest validated again, so the checks after this one
+    still see every other field; problems found on the way that concern fields not yet
+    at fault are real (a field needed by another) and are reported too.
+    """
     for line, key, message, fix in doc.problems:
         problems.add(path, line, key, message, fix)
     if doc.problems:
-        return None
+        return None, frozenset()
     lines: dict[Loc, int] = {}
     misspelt: set[Loc] = set()
     data = canonicalize(model, doc.data, (), (), doc, lines, path, problems, misspelt)
     if data is None:
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc: Loc = tuple(err["loc"])
-            if err["type"] == "missing" and loc in misspelt:
-                continue  # already reported as the misspelt key ("姓命" → 姓名)
-            ctx_error = (err.get("ctx") or {}).get("error")
-            if isinstance(ctx_error, FieldError) and ctx_error.field:
-                loc = (*loc, ctx_error.field)
-            message, fix = explain(err, model, loc)
-            problems.add(path, _line(lines, doc, loc), label_for(model, loc), message, fix)
-        return None
+        return None, frozenset()
+    at_fault: set[str] = set()
+    for _ in range(4):  # each round can only add fields at fault; a few rounds settle it
+        attempt = {k: v for k, v in data.items() if k not in at_fault}
+        attempt.update({k: v for k, v in (stand_ins or {}).items() if k in at_fault})
+        try:
+            return model.model_validate(attempt), frozenset(at_fault)
+        except ValidationError as exc:
+            found = _report(exc, model, doc, lines, misspelt, path, problems, at_fault)
+        if stand_ins is None or not found:
+            break
+        at_fault |= found
+    return None, frozenset(at_fault)
+
+
+def _report(
+    exc: ValidationError,
+    model: type[BaseModel],
+    doc: YamlDoc,
+    lines: dict[Loc, int],
+    misspelt: set[Loc],
+    path: Path,
+    problems: Problems,
+    at_fault: set[str],
+) -> set[str]:
+    """Add pydantic's errors as problems (except those about fields already at fault);
+    returns the top-level fields the errors are about."""
+    found: set[str] = set()
+    for err in exc.errors():
+        loc: Loc = tuple(err["loc"])
+        ctx_error = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, FieldError) and ctx_error.field:
+            loc = (*loc, ctx_error.field)
+        key = str(loc[0]) if loc else ""
+        found.add(key)
+        if key in at_fault or (err["type"] == "missing" and loc in misspelt):
+            continue  # a stand-in's echo, or already reported as the misspelt key (姓命 → 姓名)
+        message, fix = explain(err, model, loc)
+        problems.add(path, _line(lines, doc, loc), label_for(model, loc), message, fix)
+    return found
 
 
 def _line(lines: dict[Loc, int], doc: YamlDoc, loc: Loc) -> int | None:
@@ -230,6 +275,9 @@ def explain(err: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
     label = label_for(model, loc) or "该项"
     if kind == "missing":
         return "缺少必填项", f"请添加一行“{label.split()[-1]}: …”"
+    if kind == "literal_error" and value == "":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、")
+        return "没有填写", f"请填写以下之一：{expected.replace(', ', '、')}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、")
         expected = expected.replace(", ", "、")

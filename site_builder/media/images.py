@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import PhotoError
+from ..model.fields import one_line
 from ..options import DEFAULT_MAX_PIXELS
 from ..write.atomic import atomic_write
 from .fonts import font_digest
@@ -218,10 +219,12 @@ class ImageStore:
         portrait: Path | None,
         focus: tuple[float, float] | None,
         out_dir: str,
+        record: Path | None = None,
     ) -> Rendition | None:
         """Plan one share poster; None when posters are not wanted or the portrait is unusable."""
         if self.font is None:
             return None
+        texts = {key: one_line(value) for key, value in texts.items()}  # a poster line is a line
         crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
         digest = ""
         if portrait is not None:
@@ -248,6 +251,7 @@ class ImageStore:
             portrait=str(portrait) if portrait else None,
             crop=crop,
             cache_path=str(cache_path),
+            record=str(record or ""),
             **texts,
         )
         return Rendition(name, width, height, "png")
@@ -320,5 +324,5 @@ class ImageStore:
 
 def _job_source(job: Job) -> Path:
     if isinstance(job, PosterJob):
-        return Path(job.portrait or job.cache_path)
+        return Path(job.record or job.portrait or job.cache_path)
     return Path(job.source)

@@ -7,12 +7,15 @@ source, font), so an unchanged honouree's posters are never drawn again.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from ..errors import PhotoError
+from ..model.fields import one_line
 from .imaging import save_png, to_srgb
 from .qr import qr_png
 
@@ -41,6 +44,7 @@ class PosterJob:
     portrait: str | None
     crop: tuple[float, float, float, float]
     cache_path: str
+    record: str = ""  # the index.md the texts come from, for messages
 
 
 def _font(job: PosterJob, size: int) -> ImageFont.FreeTypeFont:
@@ -187,5 +191,21 @@ def draw_cover(job: PosterJob) -> Image.Image:
 
 
 def render_poster(job: PosterJob) -> None:
-    im = draw_moments(job) if job.kind == "moments" else draw_cover(job)
+    """Draw and save one poster; whatever the texts hold, a failure is a PhotoError."""
+    job = dataclasses.replace(
+        job,
+        name=one_line(job.name),
+        unit=one_line(job.unit),
+        category=one_line(job.category),
+        line=one_line(job.line),
+        campaign=one_line(job.campaign),
+        organiser=one_line(job.organiser),
+    )
+    try:
+        im = draw_moments(job) if job.kind == "moments" else draw_cover(job)
+    except (ValueError, OSError, TypeError) as exc:
+        raise PhotoError(
+            f"分享海报无法生成（{exc}）",
+            "请检查姓名、单位、类别和事迹简介里有没有特殊符号；或在 site.yaml 写“生成海报: 否”",
+        ) from None
     save_png(im, Path(job.cache_path))

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, model_validator
 
 from ..errors import FieldError
-from .fields import OptText, Strict, Text, YesNo, as_list, field
+from .fields import OptParagraph, OptText, Paragraph, Strict, Text, YesNo, as_list, field
 from .rules import Rules
 
 
@@ -54,7 +54,7 @@ class SiteConfig(Strict):
         default=...,
     )
     language: Literal["zh-CN"] = field("语言", "页面语言，目前为 zh-CN", default="zh-CN")
-    description: OptText = field("简介", "网站简介，用于搜索引擎和分享")
+    description: OptParagraph = field("简介", "网站简介，用于搜索引擎和分享")
     theme: Text = field("主题", "主题名（themes/ 下的文件夹）", default="default")
     footer: Footer = field("页脚", "页脚信息：备案号、版权、联系方式", default=Footer())
     posters: YesNo = field(
@@ -124,7 +124,7 @@ class Notice(Strict):
     """The 公示: period, list, objection channels, issuers (DESIGN §4)."""
 
     title: OptText = field(("标题", "公示标题"), "公示标题（默认“关于…拟表彰人选的公示”）")
-    intro: OptText = field(("导语", "正文"), "名单前的说明文字（默认按活动自动生成）")
+    intro: OptParagraph = field(("导语", "正文"), "名单前的说明文字（默认按活动自动生成）")
     start: dt.date = field(("开始", "开始日期"), "公示开始日期，如 2024-03-28", default=...)
     end: dt.date | None = field(("结束", "结束日期"), "公示结束日期（与“工作日数”二选一）")
     working_days: int | None = field(
@@ -143,7 +143,7 @@ class Notice(Strict):
         ("排序", "顺序"), "given：按序号；unit：按推荐单位再按姓名", default="given"
     )
     channels: Channels = field(("受理渠道", "异议受理"), "异议受理渠道", default=...)
-    rules: Annotated[list[Text], BeforeValidator(as_list)] = field(
+    rules: Annotated[list[Paragraph], BeforeValidator(as_list)] = field(
         ("受理规则", "有关要求"), "异议受理的要求（不写则使用默认条款）", default=[]
     )
     issuers: Annotated[list[Text], BeforeValidator(as_list)] = field(
@@ -172,7 +172,7 @@ class CampaignConfig(Strict):
         ("活动名称", "标题"), "活动名称，如 示例市“最美新就业形态劳动者”", default=...
     )
     year: int = field(("年度", "年份"), "活动年度", default=...)
-    summary: OptText = field(("简介", "活动简介"), "活动简介，显示在活动首页顶部")
+    summary: OptParagraph = field(("简介", "活动简介"), "活动简介，显示在活动首页顶部")
     published: dt.date | None = field(
         ("发布日期", "日期"), "发布日期，用于首页排序（默认取公示开始日期）"
     )

@@ -10,6 +10,8 @@ read the same declaration.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -79,14 +81,40 @@ def keys_by_privacy(model: type[BaseModel], privacy: Privacy) -> list[str]:
     return [d.key for d in fields_of(model) if d.privacy == privacy]
 
 
-def text_or_none(value: Any) -> Any:
-    """Trim text; an empty cell counts as not filled in."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BLANKS = re.compile(r"[\s\u3000]+")
+
+
+def one_line(text: str) -> str:
+    """Text shown on one line: pasted line breaks (Alt+Enter in Excel), tabs and runs of
+    spaces become one space; control characters are dropped."""
+    return _BLANKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def paragraphs(text: str) -> str:
+    """Text that may run over several lines: line breaks kept, tabs and control characters
+    not, runs of blank lines folded to one."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _clean(value: Any, normalise: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return normalise(value) or None  # an empty cell counts as not filled in
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+def text_or_none(value: Any) -> Any:
+    """One line of text, trimmed; empty is None."""
+    return _clean(value, one_line)
+
+
+def paragraph_or_none(value: Any) -> Any:
+    """Text of several lines, trimmed; empty is None."""
+    return _clean(value, paragraphs)
 
 
 def _yes_no(value: Any) -> Any:
@@ -110,8 +138,10 @@ def as_list(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 OptYesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
-Text = Annotated[str, BeforeValidator(text_or_none)]
+Text = Annotated[str, BeforeValidator(text_or_none)]  # one line on the page
 OptText = Annotated[str | None, BeforeValidator(text_or_none)]
+Paragraph = Annotated[str, BeforeValidator(paragraph_or_none)]  # may run over several lines
+OptParagraph = Annotated[str | None, BeforeValidator(paragraph_or_none)]
 OptInt = Annotated[int | None, BeforeValidator(text_or_none)]
 
 

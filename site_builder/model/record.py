@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, PlainValidator, model_validator
+from pydantic import BeforeValidator, PlainValidator, field_validator, model_validator
 
 from ..errors import FieldError
 from .dates import YearMonth, parse_year_month
@@ -25,6 +25,7 @@ from .fields import (
     OptInt,
     OptText,
     OptYesNo,
+    Paragraph,
     Strict,
     Text,
     aliases,
@@ -93,11 +94,12 @@ class MediaItem(Strict):
     def _from_text(cls, value: Any) -> Any:
         return {"title": value} if isinstance(value, str) else value
 
-    @model_validator(mode="after")
-    def _check_url(self) -> MediaItem:
-        if self.url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", self.url):
-            raise FieldError(f"链接“{self.url}”无效", "链接应以 http:// 或 https:// 开头")
-        return self
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, url: str | None) -> str | None:
+        if url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            raise FieldError(f"链接“{url}”无效", "链接应以 http:// 或 https:// 开头")
+        return url
 
 
 class Photo(Strict):
@@ -112,11 +114,12 @@ class Photo(Strict):
     def _from_text(cls, value: Any) -> Any:
         return {"file": value} if isinstance(value, str) else value
 
-    @model_validator(mode="after")
-    def _check(self) -> Photo:
-        if self.focus is not None:
-            parse_focus(self.focus)
-        return self
+    @field_validator("focus")
+    @classmethod
+    def _check_focus(cls, focus: str | None) -> str | None:
+        if focus is not None:
+            parse_focus(focus)
+        return focus
 
 
 def parse_focus(text: str) -> tuple[float, float]:
@@ -170,7 +173,7 @@ class Record(Strict):
     media: Annotated[list[MediaItem], BeforeValidator(as_list)] = field(
         ("媒体宣传情况", "媒体报道"), "媒体宣传报道列表（媒体、标题、日期、链接）", default=[]
     )
-    summary: Text = field(
+    summary: Paragraph = field(
         ("事迹简介", "主要事迹", "事迹"), f"事迹简介，不超过 {SUMMARY_MAX_CHARS} 字", default=...
     )
     status: Annotated[Literal["proposed", "approved", "withdrawn"], BeforeValidator(_status)] = (
@@ -187,25 +190,38 @@ class Record(Strict):
         ("网址名", "slug"), "固定网址名（默认为文件夹名，只能用小写字母、数字和-）"
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> Record:
-        if not (self.unit_position or self.employer):
-            raise FieldError("缺少必填项", "请填写单位全称及具体岗位", "unit_position")
-        length = len(re.sub(r"\s", "", self.summary))
+    # Each field is checked on its own, so one wrong field never hides another's problem;
+    # only the check that needs two fields waits until both are valid.
+    @field_validator("summary")
+    @classmethod
+    def _check_summary(cls, summary: str) -> str:
+        length = len(re.sub(r"\s", "", summary))
         if length > SUMMARY_MAX_CHARS:
             raise FieldError(
                 f"事迹简介有 {length} 字，超过 {SUMMARY_MAX_CHARS} 字",
                 f"请精简到 {SUMMARY_MAX_CHARS} 字以内；详细事迹写在正文里",
-                "summary",
             )
-        if self.slug is not None and not SLUG_RE.match(self.slug):
-            raise FieldError(
-                f"网址名“{self.slug}”含有不允许的字符", "只能用小写字母、数字和连字符 -", "slug"
-            )
-        if self.id_number is not None:
-            problem = id_number_problem(self.id_number)
-            if problem:
-                raise FieldError(*problem, "id_number")
+        return summary
+
+    @field_validator("slug")
+    @classmethod
+    def _check_slug(cls, slug: str | None) -> str | None:
+        if slug is not None and not SLUG_RE.match(slug):
+            raise FieldError(f"网址名“{slug}”含有不允许的字符", "只能用小写字母、数字和连字符 -")
+        return slug
+
+    @field_validator("id_number")
+    @classmethod
+    def _check_id_number(cls, id_number: str | None) -> str | None:
+        problem = id_number_problem(id_number) if id_number is not None else None
+        if problem:
+            raise FieldError(*problem)
+        return id_number
+
+    @model_validator(mode="after")
+    def _check(self) -> Record:
+        if not (self.unit_position or self.employer):
+            raise FieldError("缺少必填项", "请填写单位全称及具体岗位", "unit_position")
         return self
 
     @property
@@ -219,3 +235,15 @@ RECORD_LABELS = labels_of(Record)  # declared name → Chinese label, for messag
 RECORD_ALIASES = aliases(Record)  # every accepted key → declared name
 PRIVATE_KEYS = tuple(keys_by_privacy(Record, "private"))  # in declaration order
 PRIVATE_FIELDS = frozenset(PRIVATE_KEYS)
+
+# What stands in for a required field at fault, so that a record with errors can still be
+# checked against its campaign, its photos and the rules on all its other fields.
+STAND_INS: dict[str, object] = {
+    "name": "？",
+    "gender": "男",
+    "category": "？",
+    "nominating_unit": "？",
+    "summary": "？",
+    "status": "proposed",
+    "unit_position": "？",
+}

@@ -33,19 +33,28 @@ def sitemap_xml(config: SiteConfig, campaigns: tuple[PublicCampaign, ...]) -> st
     )
 
 
-def headers_file(config: SiteConfig, hashed: list[str]) -> str:
-    """Netlify / Cloudflare Pages style headers: hashed files forever, pages revalidated."""
+def headers_file(config: SiteConfig) -> str:
+    """Netlify / Cloudflare Pages ``_headers``: two rules, whatever the size of the site.
+
+    Both hosts apply every rule whose pattern matches and join the values of a header
+    they set twice, so pages get no Cache-Control of ours (their default is to
+    revalidate every time) and only assets/, where every file name carries a content
+    hash (urls.py), is cached for good.
+    """
     base = config.base_path
-    lines = [
-        "# 由 site_builder 生成：带内容哈希的文件长期缓存，页面每次校验（微信内置浏览器缓存很顽固）",
-        f"{base}*",
-        f"  Cache-Control: {NO_CACHE}",
-        "  X-Content-Type-Options: nosniff",
-        "  Referrer-Policy: strict-origin-when-cross-origin",
-    ]
-    for path in hashed:
-        lines += [f"{base}{path}", f"  Cache-Control: {CACHE_FOREVER}"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(
+        [
+            "# 由 site_builder 生成，供 Netlify、Cloudflare Pages 等网站空间使用。",
+            "# assets/ 下的文件名都带内容哈希、内容永不改变，长期缓存；页面使用这些平台默认的",
+            "# “每次校验”，修改后读者立即看到新内容（微信内置浏览器缓存很顽固）。",
+            f"{base}*",
+            "  X-Content-Type-Options: nosniff",
+            "  Referrer-Policy: strict-origin-when-cross-origin",
+            f"{base}assets/*",
+            f"  Cache-Control: {CACHE_FOREVER}",
+            "",
+        ]
+    )
 
 
 def nginx_snippet(config: SiteConfig) -> str:

@@ -105,6 +105,7 @@ def public_honoree(
 ) -> PublicHonoree:
     rec = h.record
     url = urls.profile(campaign.id, h.slug)
+    media = urls.media(url)
     hf = facts.honorees.get(h.slug)
     portrait = None
     photos: list[PublicPhoto] = []
@@ -112,11 +113,11 @@ def public_honoree(
     if hf is not None and hf.portrait is not None:
         focus = parse_focus(hf.portrait.focus) if hf.portrait.focus else None
         portrait = images.picture(
-            hf.portrait.source, hf.portrait.caption, "portrait", url, "portrait", focus
+            hf.portrait.source, hf.portrait.caption, "portrait", media, "portrait", focus
         )
     if hf is not None:
         for i, photo in enumerate(hf.photos, start=1):
-            picture = images.picture(photo.source, photo.caption, "work", url, f"photo-{i}")
+            picture = images.picture(photo.source, photo.caption, "work", media, f"photo-{i}")
             if picture is not None:
                 photos.append(PublicPhoto(picture, photo.caption))
     story_html = render_story(h.story)
@@ -131,8 +132,8 @@ def public_honoree(
         "url": site.base_url + url,
     }
     source = hf.portrait.source if hf is not None and hf.portrait is not None else None
-    poster = images.poster("moments", texts, source, focus, url)
-    cover = images.poster("cover", texts, source, focus, url)
+    poster = images.poster("moments", texts, source, focus, media, h.path)
+    cover = images.poster("cover", texts, source, focus, media, h.path)
     return PublicHonoree(
         slug=h.slug,
         url=url,

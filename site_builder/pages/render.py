@@ -175,8 +175,9 @@ def render_site(
     page("404.html", "404.html", absolute=True)
     out.add("robots.txt", robots_txt(config))
     out.add("sitemap.xml", sitemap_xml(config, ordered))
-    hashed = sorted(set(out.hashed) | set(image_names))
-    out.add("_headers", headers_file(config, hashed))
+    stray = [p for p in sorted(set(out.hashed) | set(image_names)) if not p.startswith("assets/")]
+    assert not stray, f"hashed files outside assets/ escape the cache rule: {stray[:3]}"
+    out.add("_headers", headers_file(config))
     out.add("nginx-site-builder.conf", nginx_snippet(config))
     return out
 
@@ -231,6 +232,6 @@ def _search_path(campaign: PublicCampaign, out: Rendered) -> str:
     )
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     raw = data.encode("utf-8")
-    path = f"{campaign.url}{hashed_name('search.json', raw)}"
+    path = urls.media(campaign.url) + hashed_name("search.json", raw)
     out.files[path] = raw
     return path

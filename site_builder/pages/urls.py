@@ -9,14 +9,19 @@ linked under one path and written under another.
     <campaign>/                 the campaign: cards, filters, search
     <campaign>/notice/          the 公示
     <campaign>/<slug>/          one honouree's profile
-    assets/…                    theme files, with content hashes in their names
+    assets/…                    every file whose name carries a content hash: theme files,
+                                and under assets/<page>/ that page's photos, posters and
+                                search data — so one host rule caches them all for good
 """
 
 from __future__ import annotations
 
 NOTICE = "notice"
 ASSETS = "assets"
-RESERVED_SLUGS = frozenset({NOTICE})  # an honouree folder by this name would hide the page
+# Names a content folder may not take: an honouree called notice would hide the 公示, a
+# campaign called assets would be cached for a year, and the preview server uses the others.
+RESERVED_SLUGS = frozenset({NOTICE})
+RESERVED_CAMPAIGNS = frozenset({ASSETS, "_admin", "__site_builder"})
 
 HOME = ""
 
@@ -40,3 +45,8 @@ def page_file(url: str) -> str:
 
 def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
+
+
+def media(page_url: str) -> str:
+    """The folder of a page's hashed files: "2024-demo/li-ming/" → "assets/2024-demo/li-ming/"."""
+    return f"{ASSETS}/{page_url}"

@@ -82,3 +82,29 @@ def test_prints_as_a_clean_a4_notice(browser: Browser, site_url: str) -> None:
         assert abs(float(mediabox.width) - 595) < 2 and abs(float(mediabox.height) - 842) < 2
     finally:
         context.close()
+
+
+def test_whole_notice_table_is_readable_on_a_phone(browser: Browser, site_url: str) -> None:
+    """375 px: no column cut off and no sideways swipe needed; each cell says its column."""
+    context, page = new_page(browser, PHONE)
+    try:
+        page.goto(site_url + NOTICE)
+        width = page.evaluate("document.documentElement.clientWidth")
+        wrap = page.locator(".table-wrap")
+        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
+        cells = page.locator(".notice-list td")
+        assert cells.count() == 12 * 6
+        for box in cells.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())"):
+            assert box["left"] >= 0 and box["right"] <= width + 0.5, box
+        headers = page.locator(".notice-list th").all_inner_texts()
+        first_row = page.locator(".notice-list tbody tr").first
+        labels = first_row.locator("td").evaluate_all(
+            "els => els.map(e => getComputedStyle(e, '::before').content.replaceAll('\"', ''))"
+        )
+        assert labels == headers
+        assert "单位及职务" in headers and "类别" in headers
+        # the table still is a table to a screen reader
+        assert page.get_by_role("table").count() == 1
+        assert page.get_by_role("columnheader").count() == len(headers)
+    finally:
+        context.close()

@@ -97,7 +97,9 @@ def test_filter_and_search_by_touch_and_typing(
     expect(phone.locator("[data-card]:not([hidden])")).to_have_count(total)
 
     # a word that appears in exactly one story (not in any card's own text) finds that honouree
-    index = json.loads(next((demo_output / CAMPAIGN).glob("search.*.json")).read_text("utf-8"))
+    index = json.loads(
+        next((demo_output / "assets" / CAMPAIGN).glob("search.*.json")).read_text("utf-8")
+    )
     word, slug = _unique_story_word(index, phone)
     phone.fill("#f-q", word)
     expect(phone.locator("[data-card]:not([hidden])")).to_have_count(1)
