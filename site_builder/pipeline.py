@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks.glyphs import check_poster_glyphs
-from .checks.privacy import Detector, Finding, privacy_detector, scan_output
+from .checks.privacy import Detector, Finding, privacy_detector, scan_output, trace
 from .checks.site import check_site
 from .errors import ContentError, PhotoError, Problem, Problems
 from .load.content import SITE_FILE, Site, load_site
@@ -104,10 +104,13 @@ def render(
     return Rendering(site, rendered, images, report, problems, qr_codes, detector)
 
 
-def privacy_problems(hits: list[tuple[str, Finding]], where: Path, problems: Problems) -> None:
+def privacy_problems(
+    hits: list[tuple[str, Finding]], where: Path, problems: Problems, site: Site
+) -> None:
     """Output-scan hits as problems naming the output file, the pattern and the record."""
     for path, finding in hits:
-        source = f"（来自 {finding.source}）" if finding.source else ""
+        origin = finding.source or trace(site, finding.value)
+        source = f"（来自 {origin}）" if origin else ""
         problems.add(
             where / path,
             None,
@@ -140,7 +143,8 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     try:
         write_files(staging, rendered.files)
         images.publish(staging)
-        privacy_problems(scan_output(staging, done.detector), Path(options.output), problems)
+        hits = scan_output(staging, done.detector)
+        privacy_problems(hits, Path(options.output), problems, done.site)
         problems.raise_if_errors()
         swap_in(staging, options.output)
     except BaseException:

@@ -19,16 +19,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
 from pydantic import BaseModel
 
 from ..errors import Problems
 from ..load.content import HonoreeSource, Site
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
+from ..pages.story import render_story
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+# One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token.
+_PATTERNS = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?P<id18>\d{17}[\dXx])|(?P<id15>\d{15})|(?P<mobile>1[3-9]\d{9}))"
+    r"(?![0-9A-Za-z])"
+)
+_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".conf", ""}
 
@@ -46,7 +51,13 @@ class Finding:
 
 
 class Detector:
-    """Finds ID numbers, mobile numbers and known private values in text."""
+    """Finds ID numbers, mobile numbers and known private values in text, in one pass each.
+
+    Known private values are found with one Aho–Corasick automaton (pyahocorasick), so
+    the cost is the length of the text, not the text times the number of values, and a
+    value is only found as a whole token: digits never match inside a longer run of
+    letters and digits (a postcode inside an image hash is not a postcode).
+    """
 
     def __init__(
         self,
@@ -54,33 +65,41 @@ class Detector:
         allowed: Iterable[str] = (),
     ) -> None:
         # value (normalised) -> where it comes from ("path 字段")
-        self.private = {
-            normalise(v).strip(): src
-            for v, src in (private_values or {}).items()
-            if len(normalise(v).strip()) >= 2
-        }
+        self.private: dict[str, str] = {}
+        for value, source in (private_values or {}).items():
+            norm = normalise(value).strip()
+            if len(norm) >= 2:
+                self.private.setdefault(norm, source)
+                self.private.setdefault(norm.upper(), source)  # an ID's x as X
         self.allowed = {normalise(a).strip() for a in allowed if a}
+        self.automaton = ahocorasick.Automaton()
+        for value in self.private:
+            if value not in self.allowed:
+                self.automaton.add_word(value, value)
+        if len(self.automaton):
+            self.automaton.make_automaton()
 
     def find(self, text: str) -> list[Finding]:
         norm = normalise(text)
         found: list[Finding] = []
-        for m in _ID18.finditer(norm):
-            if id_checksum_ok(m.group()) and plausible_birth(m.group()[6:14]):
-                found.append(self._traced("身份证号", m.group(), m.start()))
-        for m in _ID15.finditer(norm):
-            d = m.group()
-            if plausible_birth("19" + d[6:12]):
-                found.append(self._traced("身份证号（15 位）", d, m.start()))
-        for m in _MOBILE.finditer(norm):
-            if m.group() not in self.allowed:
-                found.append(self._traced("手机号码", m.group(), m.start()))
-        patterns = {f.value.upper() for f in found}
-        for value, source in self.private.items():
-            if value in self.allowed or value.upper() in patterns:
-                continue
-            start = norm.find(value)
-            if start >= 0:
-                found.append(Finding("不公开字段的内容", value, start, source))
+        for m in _PATTERNS.finditer(norm):
+            value = m.group()
+            if m.group("id18"):
+                if id_checksum_ok(value) and plausible_birth(value[6:14]):
+                    found.append(self._traced("身份证号", value, m.start()))
+            elif m.group("id15"):
+                if plausible_birth("19" + value[6:12]):
+                    found.append(self._traced("身份证号（15 位）", value, m.start()))
+            elif value not in self.allowed:
+                found.append(self._traced("手机号码", value, m.start()))
+        if len(self.automaton) and self.automaton.kind == ahocorasick.AHOCORASICK:
+            seen = {f.value.upper() for f in found}
+            for end, value in self.automaton.iter(norm):
+                start = end - len(value) + 1
+                if value.upper() in seen or not _whole_token(norm, start, end + 1):
+                    continue
+                seen.add(value.upper())
+                found.append(Finding("不公开字段的内容", value, start, self.private[value]))
         return found
 
     def _traced(self, kind: str, value: str, start: int) -> Finding:
@@ -89,10 +108,37 @@ class Detector:
         return Finding(kind, value, start, source)
 
 
-def line_at(text: str, offset_in_normalised: int) -> int:
-    """Approximate line of a finding: normalising never removes newlines."""
-    norm = normalise(text)
-    return norm.count("\n", 0, offset_in_normalised) + 1
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] does not continue a run of letters and digits on either side."""
+    before = start > 0 and text[start] in _ALNUM and text[start - 1] in _ALNUM
+    after = end < len(text) and text[end - 1] in _ALNUM and text[end] in _ALNUM
+    return not (before or after)
+
+
+def line_at(text: str, finding: Finding) -> int:
+    """The line of ``text`` a finding stands on (normalising may join lines, so the
+    normal form of each prefix is compared; findings are rare, the cost does not matter)."""
+    lines = text.split("\n")
+    for i in range(len(lines)):
+        if finding.value in normalise("\n".join(lines[: i + 1])):
+            return i + 1
+    return 1
+
+
+# A reference to a generated, content-hashed file (photo-1-480.7de46294f4.webp): nothing in
+# it was written by the officer, so digits in it can never be a leak.
+_HASHED_REF = re.compile(r"[^\s\"'<>()=,]*\.[0-9a-f]{10}\.[A-Za-z0-9]+")
+# Inline markup a number can be split by and still read as one (**0013**, <br>, a link).
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|code|del|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.I
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(markup: str) -> str:
+    """What a reader sees of some HTML: inline tags vanish (a number split by them reads as
+    one number), other tags separate, entities are decoded."""
+    return html.unescape(_TAG.sub(" | ", _INLINE_TAG.sub("", markup)))
 
 
 def scan_output(root: Path, detector: Detector) -> list[tuple[str, Finding]]:
@@ -108,13 +154,23 @@ def scan_output(root: Path, detector: Detector) -> list[tuple[str, Finding]]:
 
 
 def scan_files(files: dict[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:
-    """Text files among ``files`` with HTML entities decoded, scanned for private data."""
+    """Text files among ``files``, scanned as written (attributes included) and as read."""
     hits: list[tuple[str, Finding]] = []
     for name, data in sorted(files.items()):
-        if Path(name).suffix.lower() not in TEXT_SUFFIXES:
+        suffix = Path(name).suffix.lower()
+        if suffix not in TEXT_SUFFIXES:
             continue
-        text = html.unescape(data.decode("utf-8", errors="replace"))
-        hits.extend((name, finding) for finding in detector.find(text))
+        text = _HASHED_REF.sub(" ", data.decode("utf-8", errors="replace"))
+        # An SVG's numbers are drawing coordinates; only its text can carry content.
+        views = [visible_text(text)] if suffix == ".svg" else [html.unescape(text)]
+        if suffix in (".html", ".htm", ".xml"):
+            views.append(visible_text(text))
+        seen: set[tuple[str, str]] = set()
+        for view in views:
+            for finding in detector.find(view):
+                if (finding.kind, finding.value) not in seen:
+                    seen.add((finding.kind, finding.value))
+                    hits.append((name, finding))
     return hits
 
 
@@ -182,13 +238,30 @@ def _texts(rec: Record) -> list[tuple[str, str]]:
 
 
 def scan_published(h: HonoreeSource, detector: Detector, problems: Problems) -> None:
+    """Every text a record publishes, each finding placed on its field and line."""
     for label, text in _texts(h.record):
         key = RECORD_ALIASES.get(label, label)
         for f in detector.find(text):
             problems.add(h.path, h.field_line(key), label, _finding_message(f), _FIX)
-    for f in detector.find(h.story):
-        line = h.story_line + line_at(h.story, f.start) - 1
+    found = detector.find(h.story)
+    # As rendered too: **0013** or a <br> between digits reads as one number on the page.
+    rendered = visible_text(render_story(h.story))
+    found += [f for f in detector.find(rendered) if f.value not in {g.value for g in found}]
+    for f in found:
+        line = h.story_line + line_at(h.story, f) - 1
         problems.add(h.path, line, "事迹正文", _finding_message(f), _FIX)
+
+
+def trace(site: Site, value: str) -> str:
+    """Which record and field publish ``value`` (normalised), for an output-scan hit whose
+    value is not a known private one; "" if none does (a template wrote it)."""
+    for campaign in site.campaigns:
+        for h in campaign.published:
+            texts = [*_texts(h.record), ("事迹正文", visible_text(render_story(h.story)))]
+            for label, text in texts:
+                if value in normalise(text):
+                    return f"{h.path.parent.name}/{h.path.name} {label}"
+    return ""
 
 
 _FIX = "请从公开内容中删除；身份证号、电话、地址等只能写在不公开的字段里"

@@ -140,7 +140,8 @@ class DevSite:
             for name in done.rendered.skipped:
                 if name in self.state.files:
                     files[name] = self.state.files[name]
-            privacy_problems(scan_files(files, done.detector), Path("(预览)"), done.problems)
+            hits = scan_files(files, done.detector)
+            privacy_problems(hits, Path("(预览)"), done.problems, done.site)
             done.problems.raise_if_errors()
         except ContentError as exc:
             self.state.publish(problems=exc.problems, detail="")

@@ -2,20 +2,34 @@
 
 Pure functions shared by the record validator (is this 身份证号 valid?) and the
 privacy checks (is there an ID number or a mobile in this text?): the GB 11643
-checksum, a normal form for digits (full-width folded, separators between digits
-removed, a +86/0086 prefix dropped) and masking for messages.
+checksum, a normal form for digits and masking for messages.
+
+The normal form is what a reader would read: every invisible format character
+(Unicode Cf: zero-width space, ZWJ/ZWNJ, word joiner, soft hyphen, BOM…) removed,
+compatibility forms folded by NFKC (full-width digits and punctuation, circled digits,
+no-break and thin spaces), spaces, dashes and dots *between two digits* removed, and a
++86/0086 country code dropped only where it starts a mobile number — never inside a
+longer run of digits (13800861234 stays a mobile, 990101199710086104 stays an ID).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
-_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ＋", "0123456789Xx+")
-_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \t\u00a0\u3000\-‐‑–—－.·]+(?=\d)")
-_COUNTRY = re.compile(r"(?:\+|00)\s*86(?=\d)")
+# Python's \s covers Unicode white space (no-break, thin, ideographic spaces, line breaks).
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s\-‐‑–—－.·・]+(?=\d)")
+_COUNTRY = re.compile(r"(?<![0-9A-Za-z])(?:\+|00)86(?=1[3-9]\d{9}(?!\d))")
+
+
+@functools.lru_cache(maxsize=1)
+def _invisible() -> dict[int, None]:
+    """Every format character (Cf) of this Python's Unicode tables, to delete."""
+    return {cp: None for cp in range(0x110000) if unicodedata.category(chr(cp)) == "Cf"}
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -49,9 +63,10 @@ def id_number_problem(value: str) -> tuple[str, str] | None:
 
 
 def normalise(text: str) -> str:
-    text = text.translate(_FOLD)
+    """The text as a reader reads it, for finding digits however they were typed."""
+    text = unicodedata.normalize("NFKC", text.translate(_invisible()))
     text = _BETWEEN_DIGITS.sub("", text)
-    return _COUNTRY.sub(" ", text)
+    return _COUNTRY.sub("", text)
 
 
 def mask(value: str) -> str:

@@ -1,0 +1,154 @@
+"""The privacy scan is exact: every way of hiding a number in published text is caught and
+traced to its record and field, and nothing the officer did not write can fail a build."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from site_builder.checks.privacy import Detector
+from site_builder.errors import ContentError
+from site_builder.model.identifiers import id_number_problem, normalise
+
+from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, record
+
+MOBILE = "13565718841"
+
+
+def _refused(scratch: Scratch, **fields: str) -> list[str]:
+    scratch.honoree("li-ce-shi", **fields)
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    assert not scratch.output.exists()
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "135\u200b6571\u200b8841",  # zero-width space
+        "135\u200c6571\u200d8841",  # ZWNJ, ZWJ
+        "1356\u20605718841",  # word joiner
+        "135\u00ad6571\u00ad8841",  # soft hyphen
+        "135\u20096571\u20098841",  # thin space
+        "+86\u200b13565718841",
+        "0086 135 6571 8841",
+    ],
+)
+def test_mobile_hidden_by_invisible_characters_in_a_field(scratch: Scratch, spelling: str) -> None:
+    messages = _refused(scratch, 单位及职务=f'"示例公司 快递员 电话{spelling}"')
+    assert any(
+        "index.md:5: 单位及职务 — 公开内容里出现了手机号码“135****8841”" in m for m in messages
+    ), messages
+
+
+@pytest.mark.parametrize(
+    ("story", "why"),
+    [
+        ("联系他：135\u200b6571\u200b8841。", "invisible"),
+        ("他的号码是 13800861234。", "0086 inside the number"),
+        ("拨打 135**6571**8841 即可。", "Markdown emphasis"),
+        ("拨打 1356571  \n8841 即可。", "a <br> in the middle"),
+        ("拨打 &#49;&#51;&#53;65718841 即可。", "HTML entities"),
+        ("拨打 <span>135</span>65718841 即可。", "inline HTML"),
+    ],
+)
+def test_mobile_hidden_in_the_story_is_traced_to_the_story(
+    scratch: Scratch, story: str, why: str
+) -> None:
+    text = record().replace("他每天送件，从不抱怨。", f"第一段。\n\n{story}\n")
+    scratch.honoree("li-ce-shi", text=text)
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        "li-ce-shi/index.md:" in m and "事迹正文 — 公开内容里出现了手机号码" in m for m in messages
+    ), (why, messages)
+    assert not any("search." in m for m in messages)  # named at its source, not in the output
+
+
+def test_valid_id_numbers_containing_0086_are_accepted(scratch: Scratch) -> None:
+    for number in ("990101199710086104", "110105198600861236"):
+        assert normalise(number) == number
+    assert id_number_problem("990101199710086104") is None
+    scratch.honoree("li-ce-shi", 身份证号='"990101199710086104"')
+    scratch.build()
+
+
+def test_private_value_inside_a_generated_file_name_does_not_fail_the_build(
+    scratch: Scratch,
+) -> None:
+    """A postcode that happens to appear inside an image's content hash is not a leak."""
+    scratch.honoree("li-ce-shi", photos=2)
+    scratch.build()
+    hashes = [
+        m.group(1)
+        for p in scratch.output.rglob("*")
+        if (m := re.search(r"\.([0-9a-f]{10})\.", p.name))
+    ]
+    runs = sorted({r for h in hashes for r in re.findall(r"\d{3,}", h)}, key=len, reverse=True)
+    assert runs, hashes  # with dozens of hashes a run of 3+ digits is certain
+    scratch.honoree("li-ce-shi", photos=2, 邮编=f'"{runs[0]}"')
+    scratch.build()  # must not stop with "生成的文件里出现了不公开字段的内容"
+
+
+def test_detector_matches_whole_tokens_only() -> None:
+    detector = Detector({"044000": "a/index.md 邮编", "王联系": "a/index.md 联系人"})
+    assert detector.find("邮编 044000。")
+    assert not detector.find("图片 a7044000f3.webp 和 10440001")
+    assert detector.find("找王联系人")  # CJK has no word boundaries: a name is found inside text
+    assert not detector.find("")
+
+
+def test_detector_is_one_pass_over_many_values() -> None:
+    values = {f"{100000 + i}": f"r{i}/index.md 邮编" for i in range(5000)}
+    detector = Detector(values)
+    text = "，".join(f"第{i}段" for i in range(2000)) + " 104999 "
+    (hit,) = detector.find(text)
+    assert hit.value == "104999" and hit.source == "r4999/index.md 邮编"
+
+
+INVISIBLES = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u2009", "\u00a0"]
+SEPARATORS = ["", " ", "-", "\u3000", "．", "·"]
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=30)
+@given(
+    before=st.text(alphabet="测试快递员风雨无阻，。", max_size=12),
+    after=st.text(alphabet="测试快递员风雨无阻，。", max_size=12),
+    glue=st.lists(st.sampled_from(INVISIBLES + SEPARATORS), min_size=10, max_size=10),
+    field=st.sampled_from(["单位及职务", "事迹简介", "story"]),
+)
+@example(before="", after="", glue=["\u200b"] * 10, field="story")
+@example(before="电话", after="。", glue=["\u00ad", "", "-", "", "\u2060"] * 2, field="事迹简介")
+@example(
+    before="", after="", glue=["\u200b"] * 9 + ["．"], field="单位及职务"
+)  # found by this test
+def test_private_value_with_invisibles_and_separators_is_always_refused(
+    before: str, after: str, glue: list[str], field: str
+) -> None:
+    """The honouree's own phone (a private field) pasted into published text, however split."""
+    phone = "13900090222"
+    hidden = "".join(d + g for d, g in zip(phone, [*glue, ""], strict=True))
+    text = f"{before}{hidden}{after}"
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Scratch(Path(tmp))
+        site.write("site.yaml", SITE_YAML + "生成海报: 否\n")  # posters are beside the point
+        site.write("2024-test/campaign.yaml", CAMPAIGN_YAML)
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if field == "story":
+            body = record(联系方式=f'"{phone}"').replace("他每天送件，从不抱怨。", text)
+            site.honoree("li", text=body)
+        else:
+            site.honoree("li", text=record(**{field: quoted, "联系方式": f'"{phone}"'}))
+        with pytest.raises(ContentError) as caught:
+            site.build()
+        assert any(
+            "139****0222" in p.message and "li/index.md" in p.path for p in caught.value.problems
+        )
+        assert not site.output.exists()
