@@ -36,6 +36,7 @@ def main() -> None:
     content = work / "content"
     shutil.copytree(ROOT / "content", content)
     server = start(BuildOptions(content=content, cache=work / "cache"), port=0, log=lambda _: None)
+    server.wait_ready()
     story = content / "2024-shili-xinjiuye" / "honorees" / "chen-lixin" / "index.md"
     original = story.read_text("utf-8")
     times: list[float] = []

@@ -9,207 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
+import socket
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .args import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ChineseParser, make_parser
 from .errors import ContentError, Problem, UsageError
 from .options import BuildOptions
-from .version import __version__
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-
-
-class ChineseParser(argparse.ArgumentParser):
-    """argparse with its own words in Chinese."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("add_help", False)
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str) -> NoReturn:
-        message = (
-            message.replace("the following arguments are required", "缺少参数")
-            .replace("unrecognized arguments", "无法识别的参数")
-            .replace("invalid choice", "无效的选项")
-            .replace("argument ", "参数 ")
-            .replace("expected one argument", "需要一个值")
-            .replace("choose from", "可选")
-        )
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: 错误：{message}\n")
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(
-        self, usage: str | None, actions: object, groups: object, prefix: str | None = None
-    ) -> None:
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
-
-
-def _megapixels(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--max-megapixels",
-        type=int,
-        default=60,
-        metavar="百万像素",
-        help="单张照片的像素上限（默认 60，足够 5000 万像素的手机照片；更大的文件视为损坏或恶意）",
-    )
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）"
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
-    p.add_argument(
-        "-v", "--verbose", action="store_true", help="输出更多细节（含内部错误的调用栈）"
-    )
-
-
-def make_parser() -> ChineseParser:
-    parser = ChineseParser(
-        prog="site-builder",
-        description="为工会“最美劳动者”等选树宣传活动生成静态宣传网站。\n"
-        "常用：site-builder build（生成 output/）、site-builder check（只检查内容）。",
-        epilog="退出码：0 成功；1 内容有错误（全部列出）；2 命令用法错误；70 程序内部错误。",
-    )
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"site-builder {__version__}",
-        help="显示版本号并退出",
-    )
-    sub = parser.add_subparsers(
-        dest="command", title="命令", metavar="命令", parser_class=ChineseParser
-    )
-
-    p = sub.add_parser(
-        "build",
-        help="生成网站到 output/",
-        description="检查内容并生成网站。任何错误都会中止构建，output/ 保持上一次成功的样子。",
-    )
-    _common(p)
-    p.add_argument("--output", type=Path, default=Path("output"), help="输出文件夹（默认 output）")
-    p.add_argument(
-        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
-    )
-    p.add_argument(
-        "--zip",
-        nargs="?",
-        const=Path("site.zip"),
-        type=Path,
-        default=None,
-        metavar="文件",
-        help="另外把网站打包成 zip（默认 site.zip），供只能上传压缩包的网站空间使用",
-    )
-    p.add_argument("--force", action="store_true", help="即使内容没有变化也重新生成")
-    _megapixels(p)
-    p.add_argument(
-        "--precompress",
-        action="store_true",
-        help="为文本文件另存 .gz 预压缩版本（nginx 的 gzip_static 可直接使用）",
-    )
-
-    p = sub.add_parser(
-        "check",
-        help="只检查内容，不生成文件",
-        description="检查全部内容（字段、规则、"
-        "隐私、照片、公示日期），不写任何文件。有错误时退出码为 1。",
-    )
-    _common(p)
-    p.add_argument(
-        "--format", choices=["text", "json"], default="text", help="输出格式（默认 text）"
-    )
-    p.add_argument("--strict", action="store_true", help="警告也算错误")
-    _megapixels(p)
-
-    p = sub.add_parser(
-        "serve",
-        help="本地预览：保存即自动刷新",
-        description="在本机生成并预览网站，修改内容并保存后浏览器自动刷新；内容有错时页面显示错误说明。"
-        "不会改动 output/。按 Ctrl-C 停止。",
-    )
-    _common(p)
-    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
-    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
-    p.add_argument(
-        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
-    )
-
-    p = sub.add_parser(
-        "new",
-        help="新建网站、活动或人选的文件夹和模板",
-        description="按模板新建内容，模板里有中文说明。",
-    )
-    kinds = p.add_subparsers(
-        dest="kind", title="新建什么", metavar="类型", parser_class=ChineseParser
-    )
-    k = kinds.add_parser(
-        "site", help="新建 content/site.yaml", description="新建网站设置 site.yaml。"
-    )
-    _common(k)
-    k.add_argument("--organiser", default="示例市总工会", help="主办单位")
-    k = kinds.add_parser(
-        "campaign", help="新建一个活动", description="新建活动文件夹和 campaign.yaml。"
-    )
-    _common(k)
-    k.add_argument(
-        "id", help="活动编号（小写字母、数字和 -），也是网址的一部分，如 2024-jiaozuo-xinjiuye"
-    )
-    k = kinds.add_parser(
-        "honoree",
-        help="新建一位人选",
-        description="新建人选文件夹（用姓名拼音命名，即固定网址）和 index.md。",
-    )
-    _common(k)
-    k.add_argument("campaign", help="活动编号")
-    k.add_argument("name", metavar="姓名", help="人选姓名")
-    k.add_argument("--unit", default="", help="推荐单位（同名人选据此区分网址）")
-    k.add_argument("--category", default="", help="类别")
-
-    p = sub.add_parser(
-        "import",
-        help="从推荐汇总表 .xlsx 和推荐表 .docx 导入人选",
-        description="读取推荐汇总表（.xlsx）和推荐表（.docx），按列标题和表格标签识别各项内容。"
-        "默认只预览将要新建的人选；加 --write 才写入。已有的人选不会被覆盖，除非加 --force。导入的人选状态为“拟推荐”。",
-    )
-    _common(p)
-    p.add_argument("campaign", help="活动编号")
-    p.add_argument("files", nargs="+", type=Path, metavar="文件", help=".xlsx 或 .docx 文件")
-    p.add_argument("--write", action="store_true", help="实际写入（默认只预览）")
-    p.add_argument("--force", action="store_true", help="覆盖已有人选的记录")
-    p.add_argument("--unit", default="", help="推荐表里没有写推荐单位时使用的推荐单位")
-
-    p = sub.add_parser(
-        "export",
-        help="导出已审定人选的推荐汇总表（.xlsx 或 .csv）",
-        description="按焦作 2024 年通知附件2的列顺序导出已审定人选，序号自动编排。默认不含不公开字段。",
-    )
-    _common(p)
-    p.add_argument("campaign", help="活动编号")
-    p.add_argument(
-        "--format", choices=["xlsx", "csv"], default="xlsx", help="文件格式（默认 xlsx）"
-    )
-    p.add_argument(
-        "--output", "-o", type=Path, default=None, help="输出文件（默认 活动编号-推荐汇总表.xlsx）"
-    )
-    p.add_argument(
-        "--include-private",
-        action="store_true",
-        help="包含身份证号、电话、地址等不公开字段（内部存档用）",
-    )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -269,8 +82,7 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .pipeline import build
-
+    started = time.perf_counter()
     options = BuildOptions(
         content=args.content,
         output=args.output,
@@ -280,6 +92,18 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         force=args.force,
         max_pixels=args.max_megapixels * 1_000_000,
     )
+    # Nothing changed: said before Pillow, pydantic and Jinja are even imported.
+    if options.up_to_date():
+        if not args.quiet:
+            out.print(
+                f"内容没有变化，{args.output}/ 已是最新（用时 {time.perf_counter() - started:.2f} 秒）。"
+                "如需重新生成，加 --force。",
+                markup=False,
+            )
+        return EXIT_OK
+
+    from .pipeline import build
+
     progress = Progress(
         TextColumn("处理图片"),
         BarColumn(),
@@ -318,7 +142,6 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
-    import time
     import webbrowser
 
     from .dev.serve import start
@@ -329,15 +152,35 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
         if not args.quiet:
             err.print(message, markup=False)
 
+    host = "0.0.0.0" if args.lan else args.host
+    token = secrets.token_urlsafe(9) if args.lan else ""
     try:
-        server = start(options, args.host, args.port, log, args.verbose)
+        server = start(options, host, args.port, log, args.verbose, token)
     except OSError as exc:
         raise UsageError(
-            f"无法在 {args.host}:{args.port} 启动预览（{exc.strerror}）。请换一个端口：--port 8001"
+            f"无法在 {host}:{args.port} 启动预览（{exc.strerror}）。请换一个端口：--port 8001"
         ) from None
-    out.print(f"预览地址：{server.url}  （修改内容后自动刷新，按 Ctrl-C 停止）", markup=False)
+    if args.lan:
+        from .media.qr import terminal_qr
+
+        addresses = lan_addresses()
+        if not addresses:
+            out.print("没有找到本机的局域网地址：请确认电脑已连上 Wi-Fi 或网线。", markup=False)
+        for address in addresses:
+            out.print(f"手机预览地址：{server.url_on(address)}", markup=False)
+        if addresses:
+            out.print(terminal_qr(server.url_on(addresses[0])), markup=False)
+            out.print(
+                "用手机微信扫一扫上面的二维码（手机和电脑要连在同一个网络）。网址里的口令只在本次有效，"
+                "不要转发给别人。",
+                markup=False,
+            )
+    out.print(
+        f"预览地址：{server.url_on('127.0.0.1')}  （修改内容后自动刷新，按 Ctrl-C 停止）",
+        markup=False,
+    )
     if args.open:
-        webbrowser.open(server.url)
+        webbrowser.open(server.url_on("127.0.0.1"))
     try:
         while True:
             time.sleep(3600)
@@ -345,6 +188,16 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
         server.shutdown()
         out.print("预览已停止。", markup=False)
     return EXIT_OK
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses on the local network, as its host name resolves."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    found = sorted({str(info[4][0]) for info in infos})
+    return [a for a in found if not a.startswith("127.")]
 
 
 def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:

@@ -31,8 +31,21 @@ class BuildOptions:
     def themes_dir(self) -> Path:
         return self.themes or self.content.resolve().parent / "themes"
 
-    def fingerprint(self) -> str:
-        """Everything the output depends on (see fingerprint.py)."""
+    def up_to_date(self, last: dict[str, object] | None = None) -> bool:
+        """Whether the last build into ``output`` (``last``, recalled here if not given) was
+        made from exactly these inputs, and output/ and the archive are still as it left
+        them: then there is nothing to do."""
+        from .write import fingerprint
+
+        if self.force or (self.zip is not None and not self.zip.is_file()):
+            return False
+        if last is None:
+            last = fingerprint.recall(self.cache_dir, self.output)
+        return last is not None and last.get("inputs") == self.fingerprint()
+
+    def fingerprint(self, with_content: bool = True) -> str:
+        """Everything the output depends on (see fingerprint.py); without the content, what
+        every page depends on (themes, the package, these options)."""
         from .version import __version__
         from .write import fingerprint
 
@@ -43,4 +56,5 @@ class BuildOptions:
             "precompress": str(self.precompress),
             "max_pixels": str(self.max_pixels),
         }
-        return fingerprint.inputs(self.content, self.themes_dir, settings)
+        content = self.content if with_content else None
+        return fingerprint.inputs(content, self.themes_dir, settings)

@@ -5,14 +5,16 @@ check privacy → write atomically.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .checks.glyphs import check_poster_glyphs
-from .checks.privacy import Detector, Finding, privacy_detector, scan_output, trace
+from .checks.privacy import Detector, Finding, privacy_detector, scan_files, trace
 from .checks.site import check_site
 from .errors import ContentError, PhotoError, Problem, Problems
+from .load.cache import RecordCache
 from .load.content import SITE_FILE, Site, load_site
 from .load.validate import key_line
 from .media.fonts import find_font
@@ -20,13 +22,15 @@ from .media.images import ImageReport, ImageStore
 from .media.qr import QrCache
 from .model.config import SiteConfig
 from .options import BuildOptions
+from .pages.affected import affected_pages
 from .pages.public import public_campaign
-from .pages.render import Rendered, render_site
+from .pages.render import Rendered, qr_pages, render_site
 from .pages.theme import find_theme
 from .write import fingerprint
 from .write.output import (
     check_output_location,
     discard,
+    link_files,
     new_staging,
     precompressed,
     swap_in,
@@ -64,20 +68,30 @@ class Rendering:
 def render(
     options: BuildOptions,
     progress: ProgressHook | None = None,
-    wanted: Callable[[str], bool] | None = None,
+    changed: Iterable[Path] | None = None,
+    only: Callable[[str], bool] | None = None,
 ) -> Rendering:
     """Load, validate, plan, process images and render; raises ContentError with every problem.
 
-    ``wanted`` limits which pages are rendered again (the dev server's incremental rebuild).
+    ``changed`` (the files changed since the last rendering) limits the pages rendered
+    again to those that depend on them; ``only`` names the pages to render outright.
+    Pages left out are listed in ``rendered.skipped``: the caller has them already.
     """
     problems = Problems(display_root=options.display_root or Path.cwd())
 
-    # 1. Load every file, 2. validate across files; stop once with every problem.
-    site = load_site(options.content, problems)
+    # 1. Load every file (records unchanged since the last build come from the cache),
+    # 2. validate across files; stop once with every problem.
+    records = RecordCache(options.cache_dir, problems.display_root)
+    site = load_site(options.content, problems, records.load_honoree)
     detector = privacy_detector(site) if site is not None else Detector()
     facts = check_site(site, problems, detector) if site is not None else {}
+    records.save()
     problems.raise_if_errors()
     assert site is not None
+    wanted = only
+    if wanted is None and changed is not None:
+        slugs = {h.folder.resolve(): h.slug for c in site.campaigns for h in c.honorees}
+        wanted = affected_pages(changed, options.content, slugs)
 
     # 3. Plan pages: the public model templates receive (no private field exists in
     #    it) and, on the way, every image job.
@@ -93,13 +107,16 @@ def render(
     problems.raise_if_errors()
     assert theme is not None
 
-    # 4. Images: parallel, cached; a corrupt photo stops the build before anything is written.
+    # 4. Images and every page's QR codes: parallel, cached; a corrupt photo stops the build
+    #    before anything is written.
+    qr_codes = QrCache(options.cache_dir / "qr")
+    urls = [site.config.base_url + page for page in qr_pages(campaigns)]
+    images.add_qr_codes(qr_codes.missing(urls))
     report = images.run(progress)
     _photo_problems(report.errors, problems)
     problems.raise_if_errors()
 
     # 5. Render pages and files into memory.
-    qr_codes = QrCache(options.cache_dir / "qr")
     rendered = render_site(site.config, campaigns, theme, sorted(images.outputs), wanted, qr_codes)
     return Rendering(site, rendered, images, report, problems, qr_codes, detector)
 
@@ -123,29 +140,41 @@ def privacy_problems(
 def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
     started = time.perf_counter()
     check_output_location(options.output, options.content)
-    inputs = options.fingerprint()
-    archive_ok = options.zip is None or options.zip.is_file()
-    if (
-        not options.force
-        and archive_ok
-        and fingerprint.unchanged(options.cache_dir, options.output, inputs)
-    ):
+    last = None if options.force else fingerprint.recall(options.cache_dir, options.output)
+    if options.up_to_date(last):
         return BuildResult(unchanged=True, seconds=time.perf_counter() - started)
+    inputs = options.fingerprint()
+
+    # What changed since the last build into this output/, if it can be known: then only
+    # the pages that depend on it are rendered again; the others are reused as they are.
+    files = fingerprint.walk(options.content)
+    settings = options.fingerprint(with_content=False)
+    changed = _changed_since(last, files, settings, options.content)
 
     # 1–5. Everything in memory; nothing is written unless all of it succeeded.
-    done = render(options, progress)
+    done = render(options, progress, changed)
     rendered, images, problems = done.rendered, done.images, done.problems
+    reused = {name for name in rendered.skipped if (options.output / name).is_file()}
+    if reused != rendered.skipped:  # a page the last build did not make after all
+        again = render(options, only=(rendered.skipped - reused).__contains__)
+        rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
+        rendered.pages += again.rendered.pages
     if options.precompress:
         rendered.files.update(precompressed(rendered.files))
+        reused |= {f"{name}.gz" for name in reused if (options.output / f"{name}.gz").is_file()}
 
-    # 6–7. Stage, scan the staged output for private data, then swap it in.
+    # 6. Scan what is new for private data — everything, if the detector changed since the
+    #    reused files were scanned — then 7. stage (reused files as hard links) and swap.
+    scanned = dict(rendered.files)
+    if last is None or last.get("detector") != done.detector.digest:
+        scanned.update((name, (options.output / name).read_bytes()) for name in reused)
+    privacy_problems(scan_files(scanned, done.detector), Path(options.output), problems, done.site)
+    problems.raise_if_errors()
     staging = new_staging(options.output)
     try:
         write_files(staging, rendered.files)
+        link_files(options.output, staging, reused)
         images.publish(staging)
-        hits = scan_output(staging, done.detector)
-        privacy_problems(hits, Path(options.output), problems, done.site)
-        problems.raise_if_errors()
         swap_in(staging, options.output)
     except BaseException:
         discard(staging)
@@ -154,7 +183,14 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     done.qr_codes.prune()
     if options.zip is not None:
         write_zip(options.output, options.zip)
-    fingerprint.remember(options.cache_dir, options.output, inputs)
+    fingerprint.remember(
+        options.cache_dir,
+        options.output,
+        inputs,
+        files=files,
+        settings=settings,
+        detector=done.detector.digest,
+    )
 
     result = BuildResult(
         pages=rendered.pages,
@@ -167,10 +203,26 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     return result
 
 
+def _changed_since(
+    last: dict[str, Any] | None, files: dict[str, tuple[int, int]], settings: str, content: Path
+) -> set[Path] | None:
+    """Content files added, removed or modified since the last build; None if unknown (no
+    build remembered, or something every page depends on changed: themes, package, options)."""
+    if last is None or last.get("settings") != settings or not isinstance(last.get("files"), dict):
+        return None
+    before = {rel: tuple(value) for rel, value in last["files"].items()}
+    differ = set(before) ^ set(files) | {
+        r for r in set(before) & set(files) if before[r] != files[r]
+    }
+    return {content / rel for rel in differ}
+
+
 def check(options: BuildOptions) -> list[Problem]:
     """Everything the build validates, photos opened, nothing written; every problem found."""
     problems = Problems(display_root=options.display_root or Path.cwd())
-    site = load_site(options.content, problems)
+    records = RecordCache(options.cache_dir, problems.display_root)
+    site = load_site(options.content, problems, records.load_honoree)
+    records.save()
     if site is not None:
         facts = check_site(site, problems, privacy_detector(site))
         images = _image_store(site, options, problems)

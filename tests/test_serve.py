@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.dev.serve import DevSite, affected_pages, changes
+from site_builder.dev.serve import DevSite, changes
+from site_builder.pages.affected import affected_pages
 from site_builder.pipeline import BuildOptions
 
 from .conftest import Scratch, record

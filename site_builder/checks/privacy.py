@@ -13,6 +13,7 @@ dots between digits removed, a +86/0086 prefix dropped. Messages show values mas
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,6 @@ from ..errors import Problems
 from ..load.content import HonoreeSource, Site
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
-from ..pages.story import render_story
 
 # One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token.
 _PATTERNS = re.compile(
@@ -72,6 +72,10 @@ class Detector:
                 self.private.setdefault(norm, source)
                 self.private.setdefault(norm.upper(), source)  # an ID's x as X
         self.allowed = {normalise(a).strip() for a in allowed if a}
+        # Identifies what this detector finds: a scan result is reusable while it is equal.
+        self.digest = hashlib.sha256(
+            repr((sorted(self.private.items()), sorted(self.allowed))).encode()
+        ).hexdigest()
         self.automaton = ahocorasick.Automaton()
         for value in self.private:
             if value not in self.allowed:
@@ -127,7 +131,9 @@ def line_at(text: str, finding: Finding) -> int:
 
 # A reference to a generated, content-hashed file (photo-1-480.7de46294f4.webp): nothing in
 # it was written by the officer, so digits in it can never be a leak.
-_HASHED_REF = re.compile(r"[^\s\"'<>()=,]*\.[0-9a-f]{10}\.[A-Za-z0-9]+")
+# (Anchored at the start of an ASCII run, so long runs of CJK text are not rescanned.)
+_HASHED_REF = re.compile(r"(?<![A-Za-z0-9_./-])[A-Za-z0-9_./-]+\.[0-9a-f]{10}\.[A-Za-z0-9]+")
+_ATTRIBUTE = re.compile(r"""\s[\w:-]+=(?:"([^"]*)"|'([^']*)')""")
 # Inline markup a number can be split by and still read as one (**0013**, <br>, a link).
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|br|code|del|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.I
@@ -153,25 +159,28 @@ def scan_output(root: Path, detector: Detector) -> list[tuple[str, Finding]]:
     )
 
 
+def readable(name: str, data: bytes) -> str:
+    """What a file says to a reader, for the scan: generated hashed names taken out; for
+    HTML and XML the visible text and then every attribute value (alt text, links); for
+    an SVG only its text (its numbers are drawing coordinates)."""
+    text = _HASHED_REF.sub(" ", data.decode("utf-8", errors="replace"))
+    suffix = Path(name).suffix.lower()
+    if suffix == ".svg":
+        return visible_text(text)
+    if suffix in (".html", ".htm", ".xml"):
+        values = (a or b for a, b in _ATTRIBUTE.findall(text))
+        return visible_text(text) + "\n | " + " | ".join(html.unescape(v) for v in values)
+    return html.unescape(text)
+
+
 def scan_files(files: dict[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:
-    """Text files among ``files``, scanned as written (attributes included) and as read."""
-    hits: list[tuple[str, Finding]] = []
-    for name, data in sorted(files.items()):
-        suffix = Path(name).suffix.lower()
-        if suffix not in TEXT_SUFFIXES:
-            continue
-        text = _HASHED_REF.sub(" ", data.decode("utf-8", errors="replace"))
-        # An SVG's numbers are drawing coordinates; only its text can carry content.
-        views = [visible_text(text)] if suffix == ".svg" else [html.unescape(text)]
-        if suffix in (".html", ".htm", ".xml"):
-            views.append(visible_text(text))
-        seen: set[tuple[str, str]] = set()
-        for view in views:
-            for finding in detector.find(view):
-                if (finding.kind, finding.value) not in seen:
-                    seen.add((finding.kind, finding.value))
-                    hits.append((name, finding))
-    return hits
+    """Text files among ``files``, each scanned once as a reader would read it."""
+    return [
+        (name, finding)
+        for name, data in sorted(files.items())
+        if Path(name).suffix.lower() in TEXT_SUFFIXES
+        for finding in detector.find(readable(name, data))
+    ]
 
 
 # --- the detector for a site, and the scan of what records publish ----------------------------
@@ -237,15 +246,34 @@ def _texts(rec: Record) -> list[tuple[str, str]]:
     return out
 
 
+def scan_record(h: HonoreeSource, detector: Detector, problems: Problems) -> None:
+    """``scan_published``, done once per record and detector (kept with the record)."""
+    found = h.scans.get(detector.digest)
+    if found is None:
+        collected = Problems(problems.display_root)
+        scan_published(h, detector, collected)
+        h.scans.clear()  # results for another detector will not be asked for again
+        found = h.scans[detector.digest] = list(collected.items)
+    problems.items.extend(found)
+
+
 def scan_published(h: HonoreeSource, detector: Detector, problems: Problems) -> None:
-    """Every text a record publishes, each finding placed on its field and line."""
-    for label, text in _texts(h.record):
+    """Every text a record publishes, each finding placed on its field and line.
+
+    Everything is scanned in one pass first; only a record with a finding (rare) is
+    scanned again field by field to say where.
+    """
+    fields = _texts(h.record)
+    rendered = visible_text(h.story_html)
+    everything = " | ".join([*(text for _, text in fields), h.story, rendered])
+    if not detector.find(everything):
+        return
+    for label, text in fields:
         key = RECORD_ALIASES.get(label, label)
         for f in detector.find(text):
             problems.add(h.path, h.field_line(key), label, _finding_message(f), _FIX)
     found = detector.find(h.story)
     # As rendered too: **0013** or a <br> between digits reads as one number on the page.
-    rendered = visible_text(render_story(h.story))
     found += [f for f in detector.find(rendered) if f.value not in {g.value for g in found}]
     for f in found:
         line = h.story_line + line_at(h.story, f) - 1
@@ -257,7 +285,7 @@ def trace(site: Site, value: str) -> str:
     value is not a known private one; "" if none does (a template wrote it)."""
     for campaign in site.campaigns:
         for h in campaign.published:
-            texts = [*_texts(h.record), ("事迹正文", visible_text(render_story(h.story)))]
+            texts = [*_texts(h.record), ("事迹正文", visible_text(h.story_html))]
             for label, text in texts:
                 if value in normalise(text):
                     return f"{h.path.parent.name}/{h.path.name} {label}"

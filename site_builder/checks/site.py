@@ -19,7 +19,7 @@ from ..model.identifiers import normalise
 from .notice import check_notice
 from .photos import HonoreeFacts, check_photos
 from .placeholders import PLACEHOLDER, check_placeholders
-from .privacy import Detector, scan_published
+from .privacy import Detector, scan_record
 from .rules import check_rules
 from .workdays import Period
 
@@ -92,7 +92,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
             ids.setdefault(key, h)
         facts.honorees[h.slug] = check_photos(h, found)
         if not h.draft:
-            scan_published(h, detector, problems)
+            scan_record(h, detector, problems)
     _check_seq(campaign, problems)
     reference = config.notice.start if config.notice else dt.date(config.year, 1, 1)
     check_rules(campaign, problems, reference)

@@ -28,9 +28,9 @@ from typing import Any
 import watchfiles
 
 from ..checks.privacy import scan_files
-from ..errors import ContentError, Problem
-from ..load.content import CAMPAIGN_FILE, HONOREES_DIR
-from ..pages import urls
+from ..errors import ContentError, Problem, Problems, TextFileError
+from ..load.content import SITE_FILE, parse_site
+from ..load.text import read_text
 from ..pages.render import is_hashed
 from ..pipeline import BuildOptions, privacy_problems, render
 
@@ -43,34 +43,6 @@ RELOAD_JS = """(function () {
 """
 
 
-def affected_pages(changed: Iterable[Path], content: Path) -> Callable[[str], bool] | None:
-    """Which pages a change invalidates; None means all of them.
-
-    A file in one honouree's folder affects that profile and the pages that list it
-    (its campaign, the notice, the home page); anything else (site.yaml, a
-    campaign.yaml, the theme) affects every page.
-    """
-    content = content.resolve()
-    pages: set[str] = {urls.page_file(urls.HOME), "404.html"}
-    for path in changed:
-        try:
-            parts = path.resolve().relative_to(content).parts
-        except ValueError:
-            return None  # theme or configuration outside content/
-        if len(parts) >= 4 and parts[1] == HONOREES_DIR:
-            campaign, slug = parts[0], parts[2]
-            pages |= {
-                urls.page_file(urls.campaign(campaign)),
-                urls.page_file(urls.notice(campaign)),
-                urls.page_file(urls.profile(campaign, slug)),
-            }
-        elif len(parts) == 2 and parts[1] == CAMPAIGN_FILE:
-            return None
-        else:
-            return None
-    return pages.__contains__
-
-
 @dataclass
 class DevState:
     """The last good rendering, or the problems of the last attempt; guarded by ``cond``."""
@@ -81,6 +53,9 @@ class DevState:
     detail: str = ""  # the traceback of an internal error, shown with --verbose
     version: int = 0
     base_path: str = "/"
+    prefix: str = ""  # "/<token>" when serving the local network (serve --lan)
+    preparing: bool = True  # until the first rendering is done
+    progress: tuple[int, int] = (0, 0)  # images done, of all, while preparing
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
@@ -123,19 +98,24 @@ class DevSite:
                 "请加 --verbose 重新运行 serve，把错误说明发给维护者",
             )
             detail = traceback.format_exc()
-            self.state.publish(problems=[problem], detail=detail if self.verbose else "")
+            self.state.publish(
+                problems=[problem], detail=detail if self.verbose else "", preparing=False
+            )
             self.log(f"预览重新生成时出现程序内部错误：{type(exc).__name__}: {exc}")
             if self.verbose:
                 self.log(detail)
 
+    def _progress(self, done: int, total: int) -> None:
+        with self.state.cond:
+            self.state.progress = (done, total)
+
     def _rebuild(self, changed: Iterable[Path] | None) -> None:
         started = time.perf_counter()
-        wanted = affected_pages(changed, self.options.content) if changed is not None else None
         if self.state.problems or not self.state.files:
-            wanted = None  # after an error, render everything again
+            changed = None  # after an error, render everything again
         self.rebuilds += 1
         try:
-            done = render(self.options, wanted=wanted)
+            done = render(self.options, progress=self._progress, changed=changed)
             files = dict(done.rendered.files)
             for name in done.rendered.skipped:
                 if name in self.state.files:
@@ -144,7 +124,7 @@ class DevSite:
             privacy_problems(hits, Path("(预览)"), done.problems, done.site)
             done.problems.raise_if_errors()
         except ContentError as exc:
-            self.state.publish(problems=exc.problems, detail="")
+            self.state.publish(problems=exc.problems, detail="", preparing=False)
             self.log(f"发现 {len(exc.problems)} 个错误，浏览器里显示错误说明：")
             for problem in exc.problems:
                 self.log(f"  {problem}")
@@ -156,6 +136,7 @@ class DevSite:
             problems=[],
             detail="",
             base_path=done.site.config.base_path,
+            preparing=False,
         )
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"
@@ -182,22 +163,51 @@ def overlay(problems: list[Problem], script: str, detail: str = "") -> bytes:
     ).encode()
 
 
+def preparing(progress: tuple[int, int], script: str) -> bytes:
+    """What the preview answers at once while the first rendering is under way."""
+    done, total = progress
+    step = f"正在处理照片（{done}/{total}）" if total else "正在读取内容"
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta http-equiv="refresh" content="2"><title>正在准备预览 — site-builder</title>'
+        "<style>body{font:17px/1.7 system-ui,sans-serif;margin:0;color:#1d1d1f}"
+        "main{max-width:640px;margin:0 auto;padding:40px 16px}h1{color:#a61b1b;font-size:1.4rem}"
+        "progress{width:100%;height:14px}</style></head><body><main data-site-builder-preparing>"
+        "<h1>正在准备预览……</h1><p>第一次打开时要处理全部照片，可能需要几十秒；完成后本页自动显示网站。</p>"
+        f'<p role="status">{step}</p>'
+        f'<progress max="{max(total, 1)}" value="{done}">{step}</progress>'
+        f"</main>{script}</body></html>"
+    ).encode()
+
+
 def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = (
             True  # headers and body go out at once: no 40 ms delayed-ACK stall
         )
+        head_only = False
 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def do_HEAD(self) -> None:
+            """What GET would answer, without the body (link checkers, curl -I)."""
+            self.head_only = True
+            self.do_GET()
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if state.prefix:  # serve --lan: nothing at all without the token
+                if not path.startswith(state.prefix + "/"):
+                    self.reply(404, b"", "text/plain; charset=utf-8")
+                    return
+                path = path[len(state.prefix) :]
             base = state.base_path
             if not path.startswith(base):
                 self.send_response(302)
-                self.send_header("Location", base)
+                self.send_header("Location", state.prefix + base)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -210,7 +220,7 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 self.page(rel)
 
         def script(self) -> str:
-            base = state.base_path
+            base = state.prefix + state.base_path
             return (
                 f'<script src="{base}{RELOAD_PATH}reload.js" data-events="{base}{RELOAD_PATH}events" defer>'
                 "</script>"
@@ -219,11 +229,14 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
         def page(self, rel: str) -> None:
             with state.cond:
                 files, images, problems = state.files, state.images, state.problems
-                detail = state.detail
+                detail, waiting, progress = state.detail, state.preparing, state.progress
             key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+            if waiting and not files and not problems:
+                self.reply(200, preparing(progress, self.script()), "text/html; charset=utf-8")
+                return
             if key not in files and key not in images and f"{key}/index.html" in files:
                 self.send_response(301)
-                self.send_header("Location", state.base_path + rel + "/")
+                self.send_header("Location", state.prefix + state.base_path + rel + "/")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -244,6 +257,9 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 )
 
         def inject(self, page: bytes) -> bytes:
+            if state.prefix:  # 404.html links from the site root: put the token in front
+                base = state.base_path.encode()
+                page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
             return page.replace(b"</head>", self.script().encode() + b"</head>", 1)
 
         def reply(
@@ -257,12 +273,17 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-store"
             )
             self.end_headers()
-            self.wfile.write(body)
+            if not self.head_only:
+                self.wfile.write(body)
 
         def events(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
+            if self.head_only:
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.end_headers()
             with state.cond:
                 version = state.version
@@ -321,8 +342,18 @@ class Server:
 
     @property
     def url(self) -> str:
-        host, port = str(self.httpd.server_address[0]), int(self.httpd.server_address[1])
-        return f"http://{host}:{port}{self.site.state.base_path}"
+        return self.url_on(str(self.httpd.server_address[0]))
+
+    def url_on(self, host: str) -> str:
+        """The preview's address as seen at ``host`` (the token in front with --lan)."""
+        state = self.site.state
+        return f"http://{host}:{int(self.httpd.server_address[1])}{state.prefix}{state.base_path}"
+
+    def wait_ready(self, timeout: float = 300) -> bool:
+        """Block until the first rendering is done (or failed); False on timeout."""
+        state = self.site.state
+        with state.cond:
+            return state.cond.wait_for(lambda: not state.preparing, timeout=timeout)
 
     def shutdown(self) -> None:
         self.stop.set()
@@ -331,16 +362,29 @@ class Server:
         self.thread.join(timeout=5)
 
 
+def _base_path(options: BuildOptions) -> str:
+    """site.yaml's sub-path, read before the first rendering (which may take a while)."""
+    problems = Problems()
+    try:
+        config, _ = parse_site(read_text(options.content / SITE_FILE), Path(SITE_FILE), problems)
+    except (OSError, TextFileError):
+        config = None
+    return config.base_path if config is not None else "/"
+
+
 def start(
     options: BuildOptions,
     host: str = "127.0.0.1",
     port: int = 8000,
     log: Callable[[str], None] = print,
     verbose: bool = False,
+    token: str = "",
 ) -> Server:
-    """Build once, serve, and rebuild on every batch of changes (in a background thread)."""
+    """Serve at once, render in the background (the page says it is preparing), then
+    rebuild on every batch of changes. With ``token``, nothing is served without it."""
     site = DevSite(options, log, verbose)
-    site.rebuild()
+    site.state.base_path = _base_path(options)
+    site.state.prefix = f"/{token}" if token else ""
     handler = make_handler(site.state)
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
     httpd.daemon_threads = True
@@ -348,6 +392,7 @@ def start(
     stop = threading.Event()
 
     def loop() -> None:
+        site.rebuild()
         # rebuild() never raises; if watching itself fails (a folder removed and put back),
         # watch again rather than leave a server that no longer notices saves.
         while not stop.is_set():

@@ -7,12 +7,15 @@ content problem: everything goes into ``Problems``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problems, TextFileError, UsageError
+from ..errors import Problem, Problems, TextFileError, UsageError
 from ..model.config import CampaignConfig, SiteConfig
 from ..model.record import SLUG_RE, STAND_INS, STATUS_VALUES, Record
+from ..pages.story import render_story
 from ..pages.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
 from .text import YamlDoc, parse_yaml, read_text, split_front_matter
 from .validate import key_line, validate, validate_with_stand_ins
@@ -36,6 +39,9 @@ class HonoreeSource:
     # Fields that failed validation: ``record`` then holds stand-ins for them (so every
     # other field can still be checked) and the record is never published.
     at_fault: frozenset[str] = frozenset()
+    # Problems of privacy scans already done on this record, by detector digest (the
+    # record cache keeps them between builds).
+    scans: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> Path:
@@ -49,6 +55,11 @@ class HonoreeSource:
     @property
     def published(self) -> bool:
         return self.record.status == "approved" and not self.at_fault
+
+    @functools.cached_property
+    def story_html(self) -> str:
+        """The story rendered and sanitised, once per build (checks and pages both use it)."""
+        return render_story(self.story)
 
     def field_line(self, key: str) -> int | None:
         """The line of a record field, whichever accepted key (name or label) was written."""
@@ -142,7 +153,12 @@ def _read(path: Path, problems: Problems) -> str | None:
     return None
 
 
-def load_site(root: Path, problems: Problems) -> Site | None:
+ReadHonoree = Callable[[Path, Problems], "HonoreeSource | None"]
+
+
+def load_site(
+    root: Path, problems: Problems, read_honoree: ReadHonoree | None = None
+) -> Site | None:
     """Read everything under ``root``; None if site.yaml itself is unusable."""
     if not root.is_dir():
         raise UsageError(
@@ -159,7 +175,7 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         c
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
         if (folder / CAMPAIGN_FILE).is_file()
-        for c in [load_campaign(folder, problems)]
+        for c in [load_campaign(folder, problems, read_honoree or load_honoree)]
         if c is not None
     ]
     if config is None or doc is None:
@@ -167,7 +183,9 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     return Site(root, config, campaigns, doc)
 
 
-def load_campaign(folder: Path, problems: Problems) -> Campaign | None:
+def load_campaign(
+    folder: Path, problems: Problems, read_honoree: ReadHonoree | None = None
+) -> Campaign | None:
     path = folder / CAMPAIGN_FILE
     text = _read(path, problems)
     if text is None:
@@ -205,7 +223,7 @@ def load_campaign(folder: Path, problems: Problems) -> Campaign | None:
         for sub in sorted(
             p for p in honorees_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
         ):
-            honoree = load_honoree(sub, problems)
+            honoree = (read_honoree or load_honoree)(sub, problems)
             if honoree is not None:
                 campaign.honorees.append(honoree)
     return campaign

@@ -26,6 +26,7 @@ from ..write.atomic import atomic_write
 from .fonts import font_digest
 from .imaging import Header, SourceJob, Variant, process, read_header
 from .posters import PosterJob, render_poster
+from .qr import QrJob, make_qr
 
 RECIPE_VERSION = "1"
 PORTRAIT_RATIO = 5 / 7
@@ -34,14 +35,16 @@ WORK_WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 80}
 
 Kind = Literal["portrait", "work"]
-Job = SourceJob | PosterJob
+Job = SourceJob | PosterJob | QrJob
 POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383)}
 
 
 def run_job(job: Job) -> None:
-    """Worker entry point: one source photo (all its variants) or one poster."""
+    """Worker entry point: one source photo (all its variants), one poster or one page's QR."""
     if isinstance(job, PosterJob):
         render_poster(job)
+    elif isinstance(job, QrJob):
+        make_qr(job)
     else:
         process(job)
 
@@ -49,6 +52,8 @@ def run_job(job: Job) -> None:
 def cache_paths(job: Job) -> list[str]:
     if isinstance(job, PosterJob):
         return [job.cache_path]
+    if isinstance(job, QrJob):
+        return job.paths
     return [v.cache_path for v in job.variants]
 
 
@@ -256,6 +261,10 @@ class ImageStore:
         )
         return Rendition(name, width, height, "png")
 
+    def add_qr_codes(self, jobs: list[QrJob]) -> None:
+        """QR codes to make with the images (they are not counted as images)."""
+        self.jobs.update((f"qr|{job.url}", job) for job in jobs)
+
     def run(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
         """Process every job whose outputs are not all cached; in parallel on all cores."""
         report = ImageReport(errors=list(self.errors))
@@ -263,11 +272,12 @@ class ImageStore:
         for job in self.jobs.values():
             paths = cache_paths(job)
             missing = [p for p in paths if not Path(p).is_file()]
-            report.reused += len(paths) - len(missing)
             if missing:
                 todo.append(job)
+            if not isinstance(job, QrJob):
+                report.reused += len(paths) - len(missing)
                 report.made += len(missing)
-        report.sources_processed = len(todo)
+                report.sources_processed += bool(missing)
         done = 0
         if on_progress:
             on_progress(done, len(todo))
@@ -325,4 +335,6 @@ class ImageStore:
 def _job_source(job: Job) -> Path:
     if isinstance(job, PosterJob):
         return Path(job.record or job.portrait or job.cache_path)
+    if isinstance(job, QrJob):
+        return Path(job.png_path)
     return Path(job.source)

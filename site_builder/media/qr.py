@@ -1,5 +1,11 @@
 """QR codes for every page, the WeChat editor's way back to the site.
 
+Each URL is encoded once, with a fixed mask: segno's evaluation of all eight masks was
+most of the cost of a code (a build makes two files for every page), and any mask is a
+valid QR code — the tests decode every one back to its URL. The PNG is written by
+Pillow from the module matrix. Codes are made in the worker pool with the photos
+(``QrJob``) and kept on disk by URL, so a page's codes are made once, ever.
+
 They encode the page's absolute URL (from base_url), as SVG for print and PNG for
 articles. They are made with segno, which writes the same bytes for the same URL.
 """
@@ -9,9 +15,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from PIL import Image
 
 from ..write.atomic import atomic_write
 
@@ -19,34 +27,104 @@ QR_PNG_SCALE = 8
 QR_BORDER = 4
 
 
-@functools.lru_cache(maxsize=4096)
+QR_MASK = 0
+
+
+@functools.lru_cache(maxsize=64)
+def _code(url: str) -> segno.QRCode:
+    return segno.make(url, error="m", micro=False, mask=QR_MASK)
+
+
 def qr_png(url: str, scale: int = QR_PNG_SCALE) -> bytes:
+    rows = _code(url).matrix
+    side = len(rows) + 2 * QR_BORDER
+    light = b"\xff" * side
+    pixels = bytearray(light * QR_BORDER)
+    for row in rows:
+        pixels += b"\xff" * QR_BORDER
+        pixels += bytes(0 if module else 255 for module in row)
+        pixels += b"\xff" * QR_BORDER
+    pixels += light * QR_BORDER
+    image = Image.frombytes("L", (side, side), bytes(pixels))
+    image = image.resize((side * scale, side * scale), Image.Resampling.NEAREST).convert("1")
     buf = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buf, kind="png", scale=scale, border=QR_BORDER)
+    image.save(buf, "PNG")
     return buf.getvalue()
 
 
-@functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> bytes:
     buf = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buf, kind="svg", scale=10, border=QR_BORDER, xmldecl=False, title=url, nl=True
-    )
+    _code(url).save(buf, kind="svg", scale=10, border=QR_BORDER, xmldecl=False, title=url, nl=True)
     return buf.getvalue()
+
+
+HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+
+
+def terminal_qr(url: str) -> str:
+    """The code as text for a terminal: two modules a character, light ones drawn as
+    blocks (as qrencode -t UTF8 does), so it reads on the usual dark terminal."""
+    rows = _code(url).matrix
+    side = len(rows) + 2 * QR_BORDER
+
+    def light(y: int, x: int) -> bool:
+        inside = QR_BORDER <= y < side - QR_BORDER and QR_BORDER <= x < side - QR_BORDER
+        return not (inside and rows[y - QR_BORDER][x - QR_BORDER])
+
+    lines = []
+    for y in range(0, side, 2):
+        lines.append(
+            "".join(
+                HALF_BLOCKS[(light(y, x), light(y + 1, x) if y + 1 < side else True)]
+                for x in range(side)
+            )
+        )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class QrJob:
+    """Both codes of one page, made in a worker and written to the cache."""
+
+    url: str
+    png_path: str
+    svg_path: str
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.png_path, self.svg_path]
+
+
+def make_qr(job: QrJob) -> None:
+    atomic_write(Path(job.png_path), qr_png(job.url))
+    atomic_write(Path(job.svg_path), qr_svg(job.url))
 
 
 class QrCache:
-    """QR codes on disk by URL: segno takes ~20 ms a code, a site has two per page."""
+    """QR codes on disk by URL; ``missing`` plans the ones to make in the worker pool."""
 
-    VERSION = "1"
+    VERSION = "2"  # 2: fixed mask, PNG by Pillow
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[Path] = set()
 
-    def get(self, url: str, kind: str) -> bytes:
+    def path(self, url: str, kind: str) -> Path:
         key = hashlib.sha256(f"{self.VERSION}|{kind}|{url}".encode()).hexdigest()
-        path = self.folder / key[:2] / f"{key}.{kind}"
+        return self.folder / key[:2] / f"{key}.{kind}"
+
+    def missing(self, urls: list[str]) -> list[QrJob]:
+        """Jobs for the pages whose codes are not on disk yet."""
+        jobs = []
+        for url in urls:
+            png, svg = self.path(url, "png"), self.path(url, "svg")
+            self.used.update((png, svg))  # kept by prune() even when the page is not rendered
+            if not (png.is_file() and svg.is_file()):
+                jobs.append(QrJob(url, str(png), str(svg)))
+        return jobs
+
+    def get(self, url: str, kind: str) -> bytes:
+        path = self.path(url, kind)
         self.used.add(path)
         try:
             return path.read_bytes()

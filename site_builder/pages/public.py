@@ -18,7 +18,7 @@ from ..model.config import Channels, SiteConfig
 from ..model.dates import YearMonth, chinese_date, chinese_period
 from ..model.record import RECORD_LABELS, STATUS_LABELS, Honour, MediaItem, Record, parse_focus
 from . import urls
-from .story import first_sentence, plain_text, render_story
+from .story import first_sentence, plain_text
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def public_honoree(
             picture = images.picture(photo.source, photo.caption, "work", media, f"photo-{i}")
             if picture is not None:
                 photos.append(PublicPhoto(picture, photo.caption))
-    story_html = render_story(h.story)
+    story_html = h.story_html
     tagline = first_sentence(rec.summary)
     texts = {
         "name": rec.name,

@@ -101,6 +101,17 @@ def is_hashed(path: str) -> bool:
     )
 
 
+def qr_pages(campaigns: list[PublicCampaign]) -> list[str]:
+    """Every page that gets QR codes: home, campaigns, notices and profiles."""
+    pages = [urls.HOME]
+    for campaign in campaigns:
+        pages.append(campaign.url)
+        pages.extend(h.url for h in campaign.honorees)
+        if campaign.notice is not None:
+            pages.append(campaign.notice.url)
+    return pages
+
+
 def render_site(
     config: SiteConfig,
     campaigns: list[PublicCampaign],
@@ -226,12 +237,19 @@ def search_entries(campaign: PublicCampaign) -> list[dict[str, str]]:
 
 
 def _search_path(campaign: PublicCampaign, out: Rendered) -> str:
-    """Story text for search, in its own hashed file fetched only when the reader searches."""
+    """Story text for search, in its own hashed file loaded only when the reader searches.
+
+    It is a script that hands the entries to site.js (``siteBuilderSearchLoaded``), not
+    JSON to fetch: a page opened from a folder (file://) may load a script but cannot
+    fetch a file, and the reader's search must work there too.
+    """
     data = json.dumps(
         search_entries(campaign), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    raw = data.encode("utf-8")
-    path = urls.media(campaign.url) + hashed_name("search.json", raw)
+    # U+2028/2029 end a line in older JavaScript engines (old phones' WeChat browsers).
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    raw = f"siteBuilderSearchLoaded({data});\n".encode()
+    path = urls.media(campaign.url) + hashed_name("search.js", raw)
     out.files[path] = raw
     return path

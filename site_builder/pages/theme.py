@@ -68,6 +68,9 @@ class Theme:
 
     name: str
     layers: tuple[ThemeLayer, ...]
+    # The project layers' template files (name, mtime): a template added or removed there
+    # gives another Theme, so a cached environment never keeps resolving the old one.
+    files: tuple[tuple[str, int], ...] = ()
 
     @property
     def project_folders(self) -> tuple[Path, ...]:
@@ -133,7 +136,14 @@ def find_theme(
         wanted = config.extends
         where = Path(str(layer.root / THEME_FILE))
         line = key_line(doc, ThemeConfig, "extends")
-    return Theme(name, tuple(layers))
+    files = tuple(
+        (str(path), path.stat().st_mtime_ns)
+        for layer in layers
+        if layer.project
+        for path in sorted(Path(str(layer.templates)).rglob("*"))
+        if path.is_file()
+    )
+    return Theme(name, tuple(layers), files)
 
 
 def _loader(layer: ThemeLayer) -> BaseLoader:

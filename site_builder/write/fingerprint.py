@@ -10,11 +10,13 @@ is rebuilt too. Standard library only: the no-op path costs a few stat calls.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_write
 
@@ -24,21 +26,29 @@ PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/, built-in them
 def _walk(root: Path) -> Iterable[tuple[str, int, int]]:
     if not root.is_dir():
         return
-    for folder, dirs, files in os.walk(root):
+    top = str(root)
+    cut = len(top) + 1
+    for folder, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        prefix = folder[cut:].replace(os.sep, "/")
         for name in sorted(files):
-            path = os.path.join(folder, name)
             try:
-                st = os.stat(path)
+                st = os.stat(os.path.join(folder, name))
             except OSError:
                 continue
-            yield os.path.relpath(path, root), st.st_size, st.st_mtime_ns
+            yield (f"{prefix}/{name}" if prefix else name), st.st_size, st.st_mtime_ns
 
 
-def inputs(content: Path, themes: Path, options: dict[str, str], extra: Iterable[Path] = ()) -> str:
+def inputs(
+    content: Path | None, themes: Path, options: dict[str, str], extra: Iterable[Path] = ()
+) -> str:
+    """Everything the output depends on; without ``content``, everything but the content."""
     h = hashlib.sha256()
     h.update(json.dumps(options, sort_keys=True).encode())
-    for label, root in (("content", content), ("themes", themes), ("package", PACKAGE)):
+    roots = [("themes", themes), ("package", PACKAGE)]
+    if content is not None:
+        roots.insert(0, ("content", content))
+    for label, root in roots:
         h.update(label.encode())
         for entry in _walk(root):
             h.update(repr(entry).encode())
@@ -49,6 +59,20 @@ def inputs(content: Path, themes: Path, options: dict[str, str], extra: Iterable
         except OSError:
             h.update(str(path).encode())
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def package_digest() -> str:
+    """site_builder's own files (path, size, mtime): an upgrade invalidates every cache."""
+    h = hashlib.sha256()
+    for entry in _walk(PACKAGE):
+        h.update(repr(entry).encode())
+    return h.hexdigest()
+
+
+def walk(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``root``: relative path → (size, mtime)."""
+    return {rel: (size, mtime) for rel, size, mtime in _walk(root)}
 
 
 def output_digest(output: Path) -> str:
@@ -63,18 +87,19 @@ def _record(cache: Path, output: Path) -> Path:
     return cache / "builds" / f"{key}.json"
 
 
-def unchanged(cache: Path, output: Path, fingerprint: str) -> bool:
+def recall(cache: Path, output: Path) -> dict[str, Any] | None:
+    """What the last build into ``output`` remembered, if output/ is still as it left it."""
     try:
         saved = json.loads(_record(cache, output).read_text("utf-8"))
     except (OSError, ValueError):
-        return False
-    return bool(
-        saved.get("inputs") == fingerprint
-        and output.is_dir()
-        and saved.get("output") == output_digest(output)
-    )
+        return None
+    if not isinstance(saved, dict) or not output.is_dir():
+        return None
+    return saved if saved.get("output") == output_digest(output) else None
 
 
-def remember(cache: Path, output: Path, fingerprint: str) -> None:
-    record = {"inputs": fingerprint, "output": output_digest(output)}
+def remember(cache: Path, output: Path, fingerprint: str, **more: Any) -> None:
+    """Remember a good build: its fingerprint, output/'s digest and ``more`` (the content
+    files it read and the privacy detector it scanned with, for the next incremental build)."""
+    record = {"inputs": fingerprint, "output": output_digest(output), **more}
     atomic_write(_record(cache, output), json.dumps(record).encode())

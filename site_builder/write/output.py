@@ -56,12 +56,15 @@ def new_staging(output: Path) -> Path:
 
 
 def write_files(staging: Path, files: dict[str, bytes]) -> None:
+    made: set[Path] = set()
     for name, data in sorted(files.items()):
         rel = PurePosixPath(name)
         if rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"refusing to write outside the output directory: {name}")
         target = staging.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(data)
 
 
@@ -73,6 +76,22 @@ def make_readable(root: Path) -> None:
             os.chmod(os.path.join(folder, name), DIR_MODE)
         for name in files:
             os.chmod(os.path.join(folder, name), FILE_MODE)
+
+
+def link_files(source: Path, staging: Path, names: set[str]) -> None:
+    """Files of the last output, unchanged, into the staging folder: hard links (a copy
+    where the file system has none), so an unchanged page is never written again."""
+    made: set[Path] = set()
+    for name in sorted(names):
+        rel = PurePosixPath(name)
+        target = staging.joinpath(*rel.parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(source.joinpath(*rel.parts), target)
+        except OSError:
+            shutil.copyfile(source.joinpath(*rel.parts), target)
 
 
 def swap_in(staging: Path, output: Path) -> None:

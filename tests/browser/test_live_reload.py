@@ -22,6 +22,7 @@ def test_edit_break_and_fix_a_story_in_the_open_browser(browser: Browser, tmp_pa
     server = start(
         BuildOptions(content=content, cache=tmp_path / "cache"), port=0, log=lambda _: None
     )
+    assert server.wait_ready()
     context, page = new_page(browser, PHONE)
     try:
         page.goto(server.url + "2024-shili-xinjiuye/chen-lixin/")

@@ -97,9 +97,7 @@ def test_filter_and_search_by_touch_and_typing(
     expect(phone.locator("[data-card]:not([hidden])")).to_have_count(total)
 
     # a word that appears in exactly one story (not in any card's own text) finds that honouree
-    index = json.loads(
-        next((demo_output / "assets" / CAMPAIGN).glob("search.*.json")).read_text("utf-8")
-    )
+    index = search_index(demo_output, CAMPAIGN)
     word, slug = _unique_story_word(index, phone)
     phone.fill("#f-q", word)
     expect(phone.locator("[data-card]:not([hidden])")).to_have_count(1)
@@ -110,6 +108,14 @@ def test_filter_and_search_by_touch_and_typing(
     assert phone.is_visible("[data-empty]")
     phone.click("[data-clear]")
     expect(phone.locator("[data-card]:not([hidden])")).to_have_count(total)
+
+
+def search_index(output: Path, campaign: str) -> list[dict[str, str]]:
+    """The entries of a campaign's search script (siteBuilderSearchLoaded([...]);)."""
+    script = next((output / "assets" / campaign).glob("search.*.js")).read_text("utf-8")
+    body = script.strip().removeprefix("siteBuilderSearchLoaded(").removesuffix(");")
+    entries: list[dict[str, str]] = json.loads(body)
+    return entries
 
 
 def _unique_story_word(index: list[dict[str, str]], page: Page) -> tuple[str, str]:

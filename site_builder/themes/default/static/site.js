@@ -10,6 +10,19 @@
     });
   }
 
+  // 大字: larger text on every page, remembered (prefs.js applies it before the page paints).
+  var sizer = document.querySelector("[data-text-size]");
+  if (sizer) {
+    var root = document.documentElement;
+    sizer.hidden = false;
+    sizer.setAttribute("aria-pressed", String(root.classList.contains("large-text")));
+    sizer.addEventListener("click", function () {
+      var on = root.classList.toggle("large-text");
+      sizer.setAttribute("aria-pressed", String(on));
+      try { localStorage.setItem("sb-large-text", on ? "1" : "0"); } catch (e) { /* ignore */ }
+    });
+  }
+
   // Today in China (UTC+8), whatever the phone's time zone, as YYYY-MM-DD.
   function chinaToday() {
     return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
@@ -41,16 +54,26 @@
   var category = form.querySelector('[data-filter="category"]');
   var unit = form.querySelector('[data-filter="unit"]');
   var q = form.querySelector('[data-filter="q"]');
+  var note = document.querySelector("[data-search-note]");
   var stories = null, loading = false;
 
+  // The story text is a script (assets/<campaign>/search.<hash>.js) that calls back here:
+  // a script loads from a folder (file://) too, where fetch() would fail.
   function loadStories() {
-    if (stories || loading || !form.dataset.search || !window.fetch) return;
+    if (stories || loading || !form.dataset.search) return;
     loading = true;
-    fetch(form.dataset.search).then(function (r) { return r.json(); }).then(function (entries) {
+    window.siteBuilderSearchLoaded = function (entries) {
       stories = {};
       entries.forEach(function (e) { stories[e.slug] = e.text.toLowerCase(); });
       apply();
-    }).catch(function () { loading = false; });
+    };
+    var script = document.createElement("script");
+    script.src = form.dataset.search;
+    script.onerror = function () {
+      loading = false;
+      if (note) note.hidden = false;
+    };
+    document.head.appendChild(script);
   }
 
   function apply() {

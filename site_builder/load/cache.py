@@ -1,0 +1,97 @@
+"""Parsed records kept between builds, so an archive of thousands is not re-read each time.
+
+An honouree's index.md is parsed, validated and its story rendered once; the result
+(the ``HonoreeSource`` with its rendered story, the problems found on the way, and
+the results of privacy scans by detector) is kept in the cache folder under the
+file's path, size and modification time. A file that changed is read again; an entry
+no build asked for is dropped when the cache is saved. The whole cache is thrown
+away when site_builder itself changes (its files' digest is part of the salt), or when
+messages would be shown relative to another folder.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, Problems
+from ..write.atomic import atomic_write
+from ..write.fingerprint import package_digest
+from .content import RECORD_FILE, HonoreeSource, load_honoree
+
+CACHE_FILE = "records.pickle"
+FORMAT = 1
+
+
+@dataclass
+class Entry:
+    source: HonoreeSource | None
+    problems: list[Problem]
+    scans: dict[str, list[Problem]] = field(default_factory=dict)  # detector digest → problems
+
+
+class RecordCache:
+    def __init__(self, folder: Path, display_root: Path | None) -> None:
+        self.path = folder / CACHE_FILE
+        self.salt = f"{FORMAT}|{package_digest()}|{display_root}"
+        self.entries: dict[tuple[str, int, int], Entry] = {}
+        self.used: set[tuple[str, int, int]] = set()
+        self.loaded: object = None  # what was on disk, to skip saving an unchanged cache
+        try:
+            with open(self.path, "rb") as fh:
+                salt, entries = pickle.load(fh)
+            if salt == self.salt:
+                self.entries = entries
+                self.loaded = self._signature(entries)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            pass  # no cache, or one from another version: read everything
+
+    @staticmethod
+    def key(path: Path) -> tuple[str, int, int] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+    def get(self, path: Path) -> Entry | None:
+        key = self.key(path)
+        if key is None or key not in self.entries:
+            return None
+        self.used.add(key)
+        return self.entries[key]
+
+    def put(self, path: Path, entry: Entry) -> None:
+        key = self.key(path)
+        if key is not None:
+            self.entries[key] = entry
+            self.used.add(key)
+
+    def load_honoree(self, folder: Path, problems: Problems) -> HonoreeSource | None:
+        """``load_honoree`` through the cache: a file unchanged since it was cached is not read."""
+        path = folder / RECORD_FILE
+        entry = self.get(path)
+        if entry is None:
+            found = Problems(problems.display_root)
+            entry = Entry(load_honoree(folder, found), list(found.items))
+            self.put(path, entry)
+        problems.items.extend(entry.problems)
+        if entry.source is not None:
+            entry.source.scans = entry.scans
+        return entry.source
+
+    @staticmethod
+    def _signature(entries: dict[tuple[str, int, int], Entry]) -> object:
+        return sorted((key, sorted(entry.scans)) for key, entry in entries.items())
+
+    def save(self) -> None:
+        """Keep what this build used; render the stories that were not rendered yet."""
+        kept = {key: self.entries[key] for key in sorted(self.used)}
+        if self._signature(kept) == self.loaded:
+            return  # nothing new: the file on disk is this cache already
+        for entry in kept.values():
+            if entry.source is not None:
+                entry.source.story_html  # noqa: B018  (cached_property: computed, then pickled)
+        data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(self.path, data)

@@ -1,0 +1,111 @@
+"""Incremental builds: after one edit only the pages that depend on it are rendered, the
+rest are hard links to the last output — and the result is exactly a full build's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import ContentError
+
+from .conftest import Scratch, record
+
+
+def _site(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi")
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    scratch.honoree("zhao-ce-shi", text=record("赵测试"))
+
+
+def _full_build_tree(scratch: Scratch, tmp_path: Path) -> dict[str, bytes]:
+    full = tmp_path / "full"
+    scratch.build(output=full, force=True)
+    return {p.relative_to(full).as_posix(): p.read_bytes() for p in full.rglob("*") if p.is_file()}
+
+
+def test_one_edit_renders_its_pages_and_links_the_rest(scratch: Scratch, tmp_path: Path) -> None:
+    _site(scratch)
+    first = scratch.build()
+    unchanged = scratch.output / "2024-test/wang-ce-shi/index.html"
+    inode = unchanged.stat().st_ino
+
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n新补充的一段事迹。\n", "utf-8")
+    second = scratch.build()
+    assert second.pages < first.pages  # not everything again
+    assert "新补充的一段事迹" in (scratch.output / "2024-test/li-ce-shi/index.html").read_text()
+    assert unchanged.stat().st_ino == inode  # the unchanged page was linked, not rewritten
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+
+
+def test_removed_and_renamed_pages_disappear(scratch: Scratch, tmp_path: Path) -> None:
+    _site(scratch)
+    scratch.build()
+    shutil.rmtree(scratch.campaign / "honorees/zhao-ce-shi")
+    wang = scratch.campaign / "honorees/wang-ce-shi/index.md"
+    wang.write_text(record("王测试", 网址名="wang-xin"), "utf-8")
+    scratch.build()
+    assert not (scratch.output / "2024-test/zhao-ce-shi").exists()
+    assert not (scratch.output / "2024-test/wang-ce-shi").exists()
+    assert (scratch.output / "2024-test/wang-xin/index.html").is_file()
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+
+
+def test_new_private_value_is_found_on_an_unchanged_page(scratch: Scratch) -> None:
+    """A contact person added to one record, named in another's story: the other page did
+    not change, but the detector did, so every reused page is scanned again."""
+    scratch.honoree("li-ce-shi")
+    text = record("王测试").replace("他每天送件，从不抱怨。", "他的师傅是陈秘密先生。")
+    scratch.honoree("wang-ce-shi", text=text)
+    scratch.build()
+    li = scratch.campaign / "honorees/li-ce-shi/index.md"
+    li.write_text(li.read_text("utf-8").replace("联系人: 王联系", "联系人: 陈秘密"), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    assert any("陈**" in p.message or "不公开" in p.message for p in caught.value.problems)
+
+
+def test_theme_change_renders_every_page(scratch: Scratch, tmp_path: Path) -> None:
+    _site(scratch)
+    scratch.build()
+    theme = scratch.root / "themes" / "zhuanti"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yml").write_text("继承: default\n", "utf-8")
+    site = scratch.content / "site.yaml"
+    site.write_text(site.read_text("utf-8") + "主题: zhuanti\n", "utf-8")
+    scratch.build()
+    (theme / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="own">x</p>{% endblock %}', "utf-8"
+    )
+    scratch.build()
+    assert scratch.html("404.html").select_one("#own") is not None
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+
+
+def test_an_edit_that_breaks_a_record_is_reported_not_served_from_the_cache(
+    scratch: Scratch,
+) -> None:
+    _site(scratch)
+    scratch.build()
+    before = scratch.tree()
+    li = scratch.campaign / "honorees/li-ce-shi/index.md"
+    li.write_text(li.read_text("utf-8").replace("性别: 男", "性别: 难"), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    assert any(p.field == "性别" for p in caught.value.problems)
+    assert scratch.tree() == before
+
+
+def test_output_changed_by_hand_means_a_full_build(scratch: Scratch, tmp_path: Path) -> None:
+    _site(scratch)
+    scratch.build()
+    page = scratch.output / "2024-test/wang-ce-shi/index.html"
+    os.unlink(page)
+    page.write_text("edited by hand", "utf-8")
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n再补充。\n", "utf-8")
+    scratch.build()
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)
