@@ -105,7 +105,8 @@ def story(p: Person, rng: random.Random) -> str:
     common = [b.format(name=p.name, pron=pron) for b in COMMON_BITS]
     paragraphs = [
         f"{p.name}，{p.unit_position.split(' ')[-1]}，{p.work_start[:4]}年参加工作。{bits[0]}",
-        common[0],
+        # broken inside the paragraph, as text pasted from Word or imported from a .docx is
+        common[0].replace("，", "，\n", 1),
         f"## 把小事做到极致\n\n{bits[1]}{p.detail}",
         common[1],
         "## 平凡岗位上的坚守\n\n"

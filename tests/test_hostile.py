@@ -243,7 +243,8 @@ def assert_safe(scratch: Scratch) -> None:
         soup = BeautifulSoup(text, "html.parser")
         scripts = soup.find_all("script")
         assert all(
-            s.get("src", "").split("/")[-1].startswith("site.") and not s.string for s in scripts
+            s.get("src", "").split("/")[-1].startswith(("site.", "prefs.")) and not s.string
+            for s in scripts
         ), path
         for tag in soup.find_all(True):
             for attr, value in tag.attrs.items():

@@ -154,3 +154,43 @@ def test_readme_documents_every_record_field() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     for key, labels, *_ in fields_of(Record):
         assert f"| {' / '.join(labels)} | `{key}` |" in readme, key
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("𠮷昌明", "u20bb7-changming"),  # Extension B: no reading, its code point instead
+        ("王𠮷", "wang-u20bb7"),
+        ("南宫博", "nangong-bo"),
+        ("钟离春", "zhongli-chun"),
+        ("西门庆华", "ximen-qinghua"),
+        ("张伟", "zhang-wei"),
+    ],
+)
+def test_slugs_for_rare_characters_and_compound_surnames(name: str, slug: str) -> None:
+    from site_builder.forms.slugs import base_slug
+
+    assert base_slug(name) == slug
+
+
+def test_rare_character_slugs_differ_per_person() -> None:
+    from site_builder.forms.slugs import base_slug
+
+    assert base_slug("王𠮷") != base_slug("王𡈼") and "renxuan" not in base_slug("𠮷")
+
+
+def test_chinese_lines_join_without_a_space_latin_words_keep_theirs() -> None:
+    from site_builder.model.fields import paragraphs
+
+    assert render_story("他每天送件，\n从不抱怨。") == "<p>他每天送件，从不抱怨。</p>"
+    assert render_story("**师傅**\n教他") == "<p><strong>师傅</strong>教他</p>"
+    assert render_story("Hello\nworld") == "<p>Hello\nworld</p>"
+    assert (
+        paragraphs("本次活动。\n经各单位推荐\nWeChat\narticle")
+        == "本次活动。经各单位推荐\nWeChat\narticle"
+    )
+    folded = parse_yaml("简介: >\n  本次活动。\n  经各单位推荐\n  and more\n").data
+    assert folded == {"简介": "本次活动。经各单位推荐 and more\n"}
+    assert parse_yaml("单位: 示例公司 快递员\n").data == {
+        "单位": "示例公司 快递员"
+    }  # one line: kept

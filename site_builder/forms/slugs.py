@@ -42,6 +42,44 @@ COMPOUND_SURNAMES = {
     "司空": "sikong",
     "端木": "duanmu",
     "呼延": "huyan",
+    "南宫": "nangong",
+    "第五": "diwu",
+    "百里": "baili",
+    "东郭": "dongguo",
+    "西门": "ximen",
+    "南门": "nanmen",
+    "东门": "dongmen",
+    "拓跋": "tuoba",
+    "赫连": "helian",
+    "独孤": "dugu",
+    "公羊": "gongyang",
+    "公冶": "gongye",
+    "公西": "gongxi",
+    "公良": "gongliang",
+    "闻人": "wenren",
+    "宗政": "zongzheng",
+    "濮阳": "puyang",
+    "太叔": "taishu",
+    "申屠": "shentu",
+    "仲孙": "zhongsun",
+    "轩辕": "xuanyuan",
+    "钟离": "zhongli",
+    "鲜于": "xianyu",
+    "闾丘": "lvqiu",
+    "司寇": "sikou",
+    "亓官": "qiguan",
+    "巫马": "wuma",
+    "漆雕": "qidiao",
+    "乐正": "yuezheng",
+    "壤驷": "rangsi",
+    "夹谷": "jiagu",
+    "宰父": "zaifu",
+    "谷梁": "guliang",
+    "段干": "duangan",
+    "羊舌": "yangshe",
+    "微生": "weisheng",
+    "梁丘": "liangqiu",
+    "左丘": "zuoqiu",
 }
 SURNAMES = {
     "单": "shan",
@@ -90,8 +128,45 @@ SURNAMES = {
 NAME_SEPARATORS = "·•・‧.．"
 
 
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _unread(chars: str) -> str:
+    """Characters pypinyin has no reading for: a compatibility form's own reading, else for
+    a rare Han character (𠮷, in Extension B) its code point, u20bb7 — stable, readable,
+    and different for every character; other scripts by their Latin letters."""
+    out = []
+    for ch in chars:
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded != ch and HAN.match(folded):
+            out.append("".join(lazy_pinyin(folded, style=Style.NORMAL)))
+        elif HAN.match(ch):
+            out.append(f"u{ord(ch):x}")
+        else:
+            out.append(_latin(ch))
+    return "".join(out)
+
+
+def _known(ch: str) -> bool:
+    return bool("".join(lazy_pinyin(ch, style=Style.NORMAL, errors=lambda _: "")))
+
+
 def _pinyin(text: str) -> str:
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: _latin(s)))
+    """Runs pypinyin reads are read as phrases (polyphones right); the rest by ``_unread``
+    (outside pypinyin, which strips the digits of what its fallback returns)."""
+    out: list[str] = []
+    run = ""
+    for ch in text:
+        if HAN.match(ch) and not _known(ch):
+            if run:
+                out.append("".join(lazy_pinyin(run, style=Style.NORMAL, errors=_latin)))
+                run = ""
+            out.append(_unread(ch))
+        else:
+            run += ch
+    if run:
+        out.append("".join(lazy_pinyin(run, style=Style.NORMAL, errors=_latin)))
+    return "".join(out)
 
 
 def _latin(text: str) -> str:
@@ -102,7 +177,7 @@ def _latin(text: str) -> str:
 def base_slug(name: str) -> str:
     """张伟 → zhang-wei; 单国庆 → shan-guoqing; 阿依古丽·买买提 → ayiguli-maimaiti."""
     name = unicodedata.normalize("NFKC", name).strip()
-    if re.search(r"[\u4e00-\u9fff]", name):
+    if HAN.search(name):
         name = re.sub(r"\s+", "", name)  # 张 伟 is 张伟; "Li Ming" keeps its words
     parts = [p for p in re.split(f"[{re.escape(NAME_SEPARATORS)}]", name) if p]
     if len(parts) > 1:
@@ -111,7 +186,7 @@ def base_slug(name: str) -> str:
         words = [COMPOUND_SURNAMES[name[:2]], _pinyin(name[2:])]
     elif name[:1] in SURNAMES:
         words = [SURNAMES[name[0]], _pinyin(name[1:])]
-    elif re.match(r"[\u4e00-\u9fff]", name):
+    elif HAN.match(name):
         words = [_pinyin(name[:1]), _pinyin(name[1:])]
     else:
         words = [_latin(w) for w in re.split(r"[^A-Za-z0-9]+", unicodedata.normalize("NFKD", name))]

@@ -23,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import TextFileError
+from ..model.fields import join_cjk_spaces
 
 MAX_FILE_BYTES = 1_000_000
 # libyaml's composer is ~15× faster; it gives the same nodes and marks.
@@ -307,6 +308,10 @@ class _Walker:
         return out
 
     def scalar(self, node: ScalarNode) -> Any:
+        if node.style != "|" and node.end_mark.line > node.start_mark.line:
+            # YAML folds the line breaks of a multi-line scalar into spaces, which Chinese
+            # text does not have between characters (活动。 经各单位).
+            return join_cjk_spaces(node.value)
         if node.style:  # quoted or block scalars are always text (plain is None or "")
             return node.value
         if node.tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):

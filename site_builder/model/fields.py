@@ -81,6 +81,27 @@ def keys_by_privacy(model: type[BaseModel], privacy: Privacy) -> list[str]:
     return [d.key for d in fields_of(model) if d.privacy == privacy]
 
 
+# Han characters (all blocks), CJK and full-width punctuation: text with no spaces in it.
+CJK = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
+)
+_CJK_LINE_BREAK = re.compile(f"(?<=[{CJK}])[ \\t]*\\n[ \\t]*(?=[{CJK}])")
+_CJK_SPACE = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+
+
+def join_cjk_lines(text: str) -> str:
+    """A line break between two Chinese characters is not a space: 活动。↵经各单位 → 活动。经各单位.
+    Between Latin words it stays (it is a space there)."""
+    return _CJK_LINE_BREAK.sub("", text)
+
+
+def join_cjk_spaces(text: str) -> str:
+    """Single spaces between two Chinese characters removed (what YAML folding left of a
+    line break); spaces next to Latin words stay."""
+    return _CJK_SPACE.sub("", text)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BLANKS = re.compile(r"[\s\u3000]+")
 
@@ -96,7 +117,7 @@ def paragraphs(text: str) -> str:
     not, runs of blank lines folded to one."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     lines = [line.strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return join_cjk_lines(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
 
 
 def _clean(value: Any, normalise: Callable[[str], str]) -> Any:

@@ -17,6 +17,8 @@ import re
 import markdown
 import nh3
 
+from ..model.fields import CJK
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -54,6 +56,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+_INLINE = r"(?:</?(?:strong|em|b|i|u|s|del|mark|a|code|sup|sub)\b[^>]*>)*"
+_SOFT_BREAK = re.compile(f"(?<=[{CJK}])({_INLINE})[ \\t]*\\n[ \\t]*({_INLINE})(?=[{CJK}])")
+
 STORY_TOP_HEADING = 3  # the page has <h1> (the name) and the story sits under an <h2>
 
 
@@ -73,7 +78,7 @@ def render_story(text: str) -> str:
     """Markdown → sanitised HTML (pure, so cached: the preview re-renders unchanged stories)."""
     raw = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     raw = _shift_headings(raw)
-    return nh3.clean(
+    clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -81,6 +86,9 @@ def render_story(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    # A line broken inside a paragraph (editors, the .docx import) renders as a space, which
+    # Chinese text does not have between characters; inline tags may stand beside it.
+    return _SOFT_BREAK.sub(r"\1\2", clean)
 
 
 def plain_text(safe_html: str) -> str:
