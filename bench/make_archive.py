@@ -51,9 +51,11 @@ class Person:
     postcode: str
 
 
-def _id_number(rng: random.Random, birth_year: int) -> str:
+def _id_number(i: int) -> str:
+    """A checksum-valid, fictional (region 990101) ID number, different for every i < 10,080."""
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    body = f"990101{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    birth = f"{1970 + i % 30}{1 + (i // 30) % 12:02d}{1 + (i // 360) % 28:02d}"
+    body = f"990101{birth}{i % 1000:03d}"
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
@@ -80,7 +82,7 @@ def people(n: int, campaigns: list[str], seed: int) -> list[Person]:
                 unit=f"示例{place}区总工会",
                 summary=paragraphs[0][:200],
                 story="\n\n".join(paragraphs),
-                id_number=_id_number(rng, 1970 + i % 30),
+                id_number=_id_number(i),
                 phone=f"1380{i:07d}",
                 postcode=f"{100000 + i:06d}",
             )
@@ -95,7 +97,8 @@ def write_content(root: Path, campaigns: list[str], persons: list[Person]) -> No
         "网址: https://www.example.org/zuimei/\n生成海报: 否\n",
         "utf-8",
     )
-    for k, campaign in enumerate(campaigns):
+    for campaign in campaigns:
+        k = int(campaign[:4]) - 2015
         folder = root / campaign
         (folder / "honorees").mkdir(parents=True)
         (folder / "campaign.yaml").write_text(
@@ -202,7 +205,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.out.exists():
         shutil.rmtree(args.out)
-    campaigns = [f"{2015 + k}-shili-zuimei" for k in range(args.campaigns)]
+    # Years the official calendar covers (2015–2026), several campaigns a year when needed.
+    campaigns = [f"{2015 + k % 12}-shili-{k:02d}" for k in range(args.campaigns)]
     persons = people(args.n, campaigns, args.seed)
     write_content(args.out / "content", campaigns, persons)
     write_pelican(args.out / "pelican", campaigns, persons)

@@ -206,4 +206,40 @@ def make_parser() -> ChineseParser:
         action="store_true",
         help="包含身份证号、电话、地址等不公开字段（内部存档用）",
     )
+    p = sub.add_parser(
+        "wechat",
+        help="生成公众号文章（每位人选一篇、活动综述、公示）",
+        description="按公众号编辑器能保留的格式生成文章：只用内联样式，不含链接；图片指向已发布的网站，"
+        "同名图片也放在文件夹里供上传。默认写到 output/ 旁边的“公众号”文件夹。",
+    )
+    _common(p)
+    p.add_argument("campaign", help="活动编号")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="文件夹",
+        help="输出文件夹（默认 公众号）",
+    )
+    p.add_argument(
+        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
+    )
+
+    p = sub.add_parser(
+        "notice",
+        help="生成公示的 Word 文档（A4，公文格式，可打印盖章）",
+        description="按 GB/T 9704-2012 的版式生成公示 .docx：标题 2 号小标宋，正文 3 号仿宋，"
+        "名单表格、公示时间、异议受理方式，落款和日期在右下方供盖章。",
+    )
+    _common(p)
+    p.add_argument("campaign", help="活动编号")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="文件",
+        help="输出文件（默认 公示-活动编号.docx）",
+    )
     return parser

@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args, out, err)
         if args.command == "export":
             return _export(args, out, err)
+        if args.command == "wechat":
+            return _wechat(args, out)
+        if args.command == "notice":
+            return _notice(args, out)
         parser.error(f"未知命令 {args.command}")
     except ContentError as exc:
         _print_problems(err, exc.problems + exc.warnings)
@@ -263,6 +267,45 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
             markup=False,
         )
     out.print(f"已导出 {count} 位已审定人选到 {target}。", markup=False)
+    return EXIT_OK
+
+
+def _wechat(args: argparse.Namespace, out: Console) -> int:
+    from .pipeline import render
+    from .publicity.wechat import article_files, make_articles
+    from .write.output import check_output_location, discard, new_staging, swap_in, write_files
+
+    target = args.output or Path("公众号")
+    check_output_location(target, args.content)
+    options = BuildOptions(content=args.content, cache=args.cache)
+    articles = make_articles(render(options), args.campaign)
+    staging = new_staging(target)
+    try:
+        write_files(staging, article_files(articles))
+        swap_in(staging, target)
+    except BaseException:
+        discard(staging)
+        raise
+    people = sum(1 for a in articles if a.folder)
+    out.print(
+        f"已生成公众号文章到 {target}/：{people} 位人选各一篇（每人一个文件夹），"
+        "活动综述 campaign.html，公示 notice.html。每篇的 README 写明“阅读原文”网址和建议标题。",
+        markup=False,
+    )
+    return EXIT_OK
+
+
+def _notice(args: argparse.Namespace, out: Console) -> int:
+    from .publicity.notice_doc import notice_for
+    from .write.atomic import atomic_write
+
+    data, notice = notice_for(BuildOptions(content=args.content), args.campaign)
+    target = args.output or Path(f"公示-{args.campaign}.docx")
+    atomic_write(target, data)
+    out.print(
+        f"已生成 {target}：{notice.title}，{len(notice.rows)} 人，{notice.period_text}。",
+        markup=False,
+    )
     return EXIT_OK
 
 

@@ -23,9 +23,9 @@ from .media.qr import QrCache
 from .model.config import SiteConfig
 from .options import BuildOptions
 from .pages.affected import affected_pages
-from .pages.public import public_campaign
+from .pages.public import PublicCampaign, public_campaign
 from .pages.render import Rendered, qr_pages, render_site
-from .pages.theme import find_theme
+from .pages.theme import Theme, find_theme
 from .write import fingerprint
 from .write.output import (
     check_output_location,
@@ -63,6 +63,8 @@ class Rendering:
     problems: Problems
     qr_codes: QrCache
     detector: Detector  # the same one validates the records and scans the output
+    campaigns: list[PublicCampaign]  # the public model the pages were rendered from
+    theme: Theme
 
 
 def render(
@@ -118,7 +120,7 @@ def render(
 
     # 5. Render pages and files into memory.
     rendered = render_site(site.config, campaigns, theme, sorted(images.outputs), wanted, qr_codes)
-    return Rendering(site, rendered, images, report, problems, qr_codes, detector)
+    return Rendering(site, rendered, images, report, problems, qr_codes, detector, campaigns, theme)
 
 
 def privacy_problems(

@@ -14,7 +14,7 @@ reason MkDocs dropped it) and has no notion of an error overlay.
 
 from __future__ import annotations
 
-import html
+import functools
 import http.server
 import mimetypes
 import threading
@@ -31,16 +31,11 @@ from ..checks.privacy import scan_files
 from ..errors import ContentError, Problem, Problems, TextFileError
 from ..load.content import SITE_FILE, parse_site
 from ..load.text import read_text
+from ..pages import urls
 from ..pages.render import is_hashed
 from ..pipeline import BuildOptions, privacy_problems, render
-
-RELOAD_PATH = "__site_builder/"
-RELOAD_JS = """(function () {
-  var source = new EventSource(document.currentScript.dataset.events);
-  var seen = null;
-  source.onmessage = function (e) { if (seen !== null && e.data !== seen) location.reload(); seen = e.data; };
-})();
-"""
+from ..publicity.wechat import article_for
+from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
 
 
 @dataclass
@@ -55,6 +50,7 @@ class DevState:
     base_path: str = "/"
     prefix: str = ""  # "/<token>" when serving the local network (serve --lan)
     preparing: bool = True  # until the first rendering is done
+    article: Callable[[str], str | None] | None = None  # a profile's 公众号 version, by page
     progress: tuple[int, int] = (0, 0)  # images done, of all, while preparing
     cond: threading.Condition = field(default_factory=threading.Condition)
 
@@ -137,48 +133,11 @@ class DevSite:
             detail="",
             base_path=done.site.config.base_path,
             preparing=False,
+            article=functools.partial(article_for, done),
         )
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"
         )
-
-
-def overlay(problems: list[Problem], script: str, detail: str = "") -> bytes:
-    items = "".join(
-        f"<li><code>{html.escape(p.path)}{':' + str(p.line) if p.line else ''}</code> "
-        f"<strong>{html.escape(p.field)}</strong> — {html.escape(p.message)}"
-        f"{' — ' + html.escape(p.fix) if p.fix else ''}</li>"
-        for p in problems
-    )
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>内容有错误 — site-builder 预览</title>"
-        "<style>body{font:16px/1.7 system-ui,sans-serif;margin:0;background:#fff5f5;color:#1d1d1f}"
-        "main{max-width:760px;margin:0 auto;padding:24px 16px}h1{color:#a61b1b;font-size:1.4rem}"
-        "li{margin:10px 0;padding:10px;background:#fff;border-left:4px solid #a61b1b}code{font-size:.9em}</style>"
-        f"</head><body><main data-site-builder-errors><h1>内容有 {len(problems)} 个错误，页面暂时无法更新</h1>"
-        f"<p>请按提示修改并保存，本页会自动刷新。</p><ol>{items}</ol>"
-        f"{'<pre>' + html.escape(detail) + '</pre>' if detail else ''}</main>{script}</body></html>"
-    ).encode()
-
-
-def preparing(progress: tuple[int, int], script: str) -> bytes:
-    """What the preview answers at once while the first rendering is under way."""
-    done, total = progress
-    step = f"正在处理照片（{done}/{total}）" if total else "正在读取内容"
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta http-equiv="refresh" content="2"><title>正在准备预览 — site-builder</title>'
-        "<style>body{font:17px/1.7 system-ui,sans-serif;margin:0;color:#1d1d1f}"
-        "main{max-width:640px;margin:0 auto;padding:40px 16px}h1{color:#a61b1b;font-size:1.4rem}"
-        "progress{width:100%;height:14px}</style></head><body><main data-site-builder-preparing>"
-        "<h1>正在准备预览……</h1><p>第一次打开时要处理全部照片，可能需要几十秒；完成后本页自动显示网站。</p>"
-        f'<p role="status">{step}</p>'
-        f'<progress max="{max(total, 1)}" value="{done}">{step}</progress>'
-        f"</main>{script}</body></html>"
-    ).encode()
 
 
 def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
@@ -216,6 +175,16 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 self.events()
             elif rel == RELOAD_PATH + "reload.js":
                 self.reply(200, RELOAD_JS.encode(), "application/javascript", immutable=True)
+            elif rel == RELOAD_PATH + "copy.js":
+                self.reply(200, COPY_JS.encode(), "application/javascript", immutable=True)
+            elif rel.startswith(WECHAT_PATH):
+                with state.cond:
+                    article = state.article
+                html_text = article(rel[len(WECHAT_PATH) :]) if article else None
+                if html_text is None:
+                    self.reply(404, b"", "text/plain; charset=utf-8")
+                else:
+                    self.reply(200, html_text.encode(), "text/html; charset=utf-8")
             else:
                 self.page(rel)
 
@@ -245,7 +214,7 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 body = overlay(problems, self.script(), detail)
                 self.reply(200, body, "text/html; charset=utf-8")
             elif key in files:
-                body = self.inject(files[key]) if key.endswith(".html") else files[key]
+                body = self.inject(files[key], rel) if key.endswith(".html") else files[key]
                 self.reply(200, body, _type(key), immutable=is_hashed(key))
             elif key in images and images[key].is_file():
                 self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
@@ -256,11 +225,15 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                     "text/html; charset=utf-8",
                 )
 
-        def inject(self, page: bytes) -> bytes:
+        def inject(self, page: bytes, rel: str = "") -> bytes:
             if state.prefix:  # 404.html links from the site root: put the token in front
                 base = state.base_path.encode()
                 page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
-            return page.replace(b"</head>", self.script().encode() + b"</head>", 1)
+            scripts = self.script()
+            if _is_profile(rel):
+                tools = state.prefix + state.base_path + RELOAD_PATH
+                scripts += f'<script src="{tools}copy.js" data-article="{tools}wechat/{rel}" defer></script>'
+            return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
 
         def reply(
             self, status: int, body: bytes, content_type: str, immutable: bool = False
@@ -298,6 +271,12 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
                 return
 
     return Handler
+
+
+def _is_profile(rel: str) -> bool:
+    """campaign/slug/ (but not campaign/notice/): the pages that have a 公众号 version."""
+    parts = rel.strip("/").split("/")
+    return rel.endswith("/") and len(parts) == 2 and parts[1] != urls.NOTICE
 
 
 def _type(name: str) -> str:

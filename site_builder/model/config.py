@@ -124,6 +124,9 @@ class Notice(Strict):
     """The 公示: period, list, objection channels, issuers (DESIGN §4)."""
 
     title: OptText = field(("标题", "公示标题"), "公示标题（默认“关于…拟表彰人选的公示”）")
+    doc_number: OptText = field(
+        ("文号", "发文字号"), "公示的文号，如“示总工〔2024〕12号”（印在 Word 版标题上方，可不写）"
+    )
     intro: OptParagraph = field(("导语", "正文"), "名单前的说明文字（默认按活动自动生成）")
     start: dt.date = field(("开始", "开始日期"), "公示开始日期，如 2024-03-28", default=...)
     end: dt.date | None = field(("结束", "结束日期"), "公示结束日期（与“工作日数”二选一）")

@@ -1,0 +1,290 @@
+"""公众号 articles: one per approved honouree, a campaign roundup and the 公示, as HTML the
+公众号 editor keeps when it is pasted in.
+
+The editor keeps inline ``style`` attributes and a short list of elements, and drops
+every stylesheet, class and script; links in the body are not followed. So each
+article is rendered from the theme's ``wechat/`` templates, its look inlined by
+css-inline (Rust; a maintained inliner, where doing it by hand would drift from the
+stylesheet), and then sanitised by nh3 to exactly the elements and attributes the
+editor keeps. Images point at the published site (absolute URLs from 网址) and the
+same files are written beside each article, JPEG or PNG, at most 1080 px wide and
+under 1 MB, for the editor to upload by hand. Every article is scanned by the same
+privacy check as the site; a leak stops the command.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import css_inline
+import nh3
+from PIL import Image
+
+from ..checks.privacy import scan_files
+from ..errors import ContentError, UsageError
+from ..media.images import Picture
+from ..pages.public import PublicCampaign, PublicHonoree
+from ..pages.story import plain_text
+from ..pages.theme import make_environment
+from ..pipeline import Rendering, privacy_problems
+
+# What the 公众号 editor keeps (tables with their rows and cells).
+ARTICLE_TAGS = {
+    "section", "p", "span", "strong", "em", "h2", "h3", "h4", "blockquote", "ul", "ol", "li",
+    "table", "thead", "tbody", "tr", "th", "td", "img", "br",
+}  # fmt: skip
+ARTICLE_ATTRIBUTES = {"*": {"style"}, "img": {"src", "alt", "width", "height", "style"}}
+MAX_WIDTH = 1080
+MAX_BYTES = 1_000_000
+DIGEST_CHARS = 120
+TITLE_CHARS = 64  # the 公众号 editor's limit
+# Story markup the editor drops, as what it keeps: the text always survives.
+_RENAME = [
+    (re.compile(r"<(/?)h[56]\b"), r"<\1h4"),
+    (re.compile(r"<(/?)b\b"), r"<\1strong"),
+    (re.compile(r"<(/?)i\b"), r"<\1em"),
+    (re.compile(r"<(/?)(?:u|s|del|mark|sup|sub|code|pre)\b"), r"<\1span"),
+    (re.compile(r"<a\b[^>]*>"), "<span>"),
+    (re.compile(r"</a>"), "</span>"),
+    (re.compile(r"<hr\s*/?>"), ""),
+]
+
+
+@dataclass(frozen=True)
+class ArticleImage:
+    """An image of an article: where the published site has it, and the bytes to upload."""
+
+    file: str  # name in the article's folder
+    src: str  # absolute URL on the published site
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass
+class Article:
+    folder: str  # "" for the campaign-level articles, else the honouree's slug
+    name: str  # article.html, campaign.html, notice.html
+    html: str
+    readme: str
+    images: list[ArticleImage] = field(default_factory=list)
+
+
+def wechat_story(story_html: str) -> str:
+    for pattern, replacement in _RENAME:
+        story_html = pattern.sub(replacement, story_html)
+    return story_html
+
+
+def finish(fragment: str, css: str) -> str:
+    """Inline the stylesheet into every element, then keep only what the editor keeps."""
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+    inlined = inliner.inline_fragment(fragment, css)
+    return (
+        nh3.clean(
+            inlined,
+            tags=ARTICLE_TAGS,
+            attributes=ARTICLE_ATTRIBUTES,
+            url_schemes={"http", "https"},
+            link_rel=None,
+            strip_comments=True,
+        ).strip()
+        + "\n"
+    )
+
+
+class Maker:
+    """Renders a campaign's articles from a finished rendering of the site."""
+
+    def __init__(self, done: Rendering) -> None:
+        self.done = done
+        self.base_url = done.site.config.base_url
+        self.env = make_environment(done.theme)
+        self.css = self.env.loader.get_source(self.env, "wechat/style.css")[0]  # type: ignore[union-attr]
+
+    def _file(self, name: str) -> bytes:
+        rendered = self.done.rendered.files.get(name)
+        if rendered is not None:
+            return rendered
+        return self.done.images.outputs[name].read_bytes()
+
+    def picture(self, picture: Picture | None, file: str) -> ArticleImage | None:
+        """The largest JPEG of a picture that fits the editor: ≤ 1080 px and under 1 MB."""
+        if picture is None:
+            return None
+        for rendition in sorted(picture.jpeg, key=lambda r: -r.width):
+            data = self._file(rendition.name)
+            if rendition.width <= MAX_WIDTH and len(data) < MAX_BYTES:
+                src = self.base_url + rendition.name
+                return ArticleImage(file, src, rendition.width, rendition.height, data)
+        return None
+
+    def qr(self, page_url: str) -> ArticleImage:
+        data = self._file(f"{page_url}qr.png")
+
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+        return ArticleImage("qr.png", self.base_url + page_url + "qr.png", width, height, data)
+
+    def render(self, template: str, **context: Any) -> str:
+        return finish(self.env.get_template(f"wechat/{template}").render(**context), self.css)
+
+    def honoree(self, campaign: PublicCampaign, h: PublicHonoree) -> Article:
+        portrait = self.picture(h.portrait, "portrait.jpg")
+        photos = []
+        for i, photo in enumerate(h.photos, start=1):
+            image = self.picture(photo.picture, f"photo-{i}.jpg")
+            if image is not None:
+                photos.append((image, photo.caption))
+        qr = self.qr(h.url)
+        html = self.render(
+            "article.html",
+            campaign=campaign,
+            honoree=h,
+            portrait=portrait,
+            story=wechat_story(h.story_html),
+            photos=[_Captioned(image, caption) for image, caption in photos],
+            qr=qr,
+        )
+        images = [i for i in (portrait, *(p for p, _ in photos), qr) if i is not None]
+        if h.cover is not None:
+            data = self._file(h.cover.name)
+            images.append(
+                ArticleImage(
+                    "cover.png", self.base_url + h.cover.name, h.cover.width, h.cover.height, data
+                )
+            )
+        readme = _readme(
+            link=self.base_url + h.url,
+            title=f"{h.name}：{h.tagline}",
+            digest=h.summary,
+            author=self.done.site.config.organiser,
+            cover=h.cover is not None,
+        )
+        return Article(h.slug, "article.html", html, readme, images)
+
+    def campaign(self, campaign: PublicCampaign) -> Article:
+        people = [_Person(h, self.picture(h.portrait, f"{h.slug}.jpg")) for h in campaign.honorees]
+        qr = self.qr(campaign.url)
+        html = self.render("campaign.html", campaign=campaign, people=people, qr=qr)
+        images = [p.portrait for p in people if p.portrait is not None] + [qr]
+        readme = _readme(
+            link=self.base_url + campaign.url,
+            title=campaign.title,
+            digest=campaign.summary
+            or f"{campaign.title}共{len(campaign.honorees)}位人选的先进事迹。",
+            author=self.done.site.config.organiser,
+            cover=False,
+        )
+        return Article("", "campaign.html", html, readme, images)
+
+    def notice(self, campaign: PublicCampaign) -> Article | None:
+        notice = campaign.notice
+        if notice is None:
+            return None
+        html = self.render("notice.html", campaign=campaign, notice=notice)
+        readme = _readme(
+            link=self.base_url + notice.url,
+            title=notice.title,
+            digest=notice.intro,
+            author=self.done.site.config.organiser,
+            cover=False,
+        )
+        return Article("", "notice.html", html, readme)
+
+
+@dataclass(frozen=True)
+class _Captioned:
+    image: ArticleImage
+    alt: str
+
+    @property
+    def src(self) -> str:
+        return self.image.src
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
+
+
+@dataclass(frozen=True)
+class _Person:
+    honoree: PublicHonoree
+    portrait: ArticleImage | None
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def article_for(done: Rendering, page_url: str) -> str | None:
+    """The 公众号 article of the profile at ``page_url`` ("2024-demo/li-ming/"), if it is one."""
+    for campaign in done.campaigns:
+        for h in campaign.honorees:
+            if h.url == page_url:
+                return Maker(done).honoree(campaign, h).html
+    return None
+
+
+def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str:
+    short = _cut(plain_text(digest), DIGEST_CHARS)
+    title = _cut(title, TITLE_CHARS)
+    lines = [
+        f"阅读原文：{link}",
+        f"建议标题：{title}",
+        f"摘要（{DIGEST_CHARS} 字以内）：{short}",
+        f"作者：{author}",
+    ]
+    if cover:
+        lines.append("封面：cover.png（900×383，可直接作为文章封面）")
+    lines += [
+        "",
+        "使用方法：用浏览器打开本文件夹里的 .html 文件，全选（Ctrl+A）、复制（Ctrl+C），",
+        "粘贴到公众号编辑器的正文里；把上面的“阅读原文”网址填到编辑器的“原文链接”。",
+        "文中图片指向已发布的网站；如果编辑器提示图片无法转存，请把本文件夹里的同名图片逐一上传替换。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_articles(done: Rendering, campaign_id: str) -> list[Article]:
+    """Every article of one campaign; raises ContentError if any would publish private data."""
+    campaign = next((c for c in done.campaigns if c.id == campaign_id), None)
+    if campaign is None:
+        known = "、".join(c.id for c in done.campaigns) or "（没有）"
+        raise UsageError(f"找不到活动“{campaign_id}”。已有的活动：{known}")
+    maker = Maker(done)
+    articles = [maker.honoree(campaign, h) for h in campaign.honorees]
+    articles.append(maker.campaign(campaign))
+    notice = maker.notice(campaign)
+    if notice is not None:
+        articles.append(notice)
+    files = {f"{a.folder}/{a.name}".lstrip("/"): a.html.encode() for a in articles}
+    files |= {f"{a.folder}/README.txt".lstrip("/"): a.readme.encode() for a in articles}
+    hits = scan_files(files, done.detector)
+    if hits:
+        problems = done.problems
+        privacy_problems(hits, Path("公众号"), problems, done.site)
+        raise ContentError(problems.errors, problems.warnings)
+    return articles
+
+
+def article_files(articles: list[Article]) -> dict[str, bytes]:
+    """What the 公众号 folder holds: articles, their README and their images."""
+    files: dict[str, bytes] = {}
+    for article in articles:
+        prefix = f"{article.folder}/" if article.folder else ""
+        files[prefix + article.name] = article.html.encode()
+        readme = "README.txt" if article.folder else f"{Path(article.name).stem}-README.txt"
+        files[prefix + readme] = article.readme.encode()
+        folder = prefix or "images/"
+        for image in article.images:
+            files[folder + image.file] = image.data
+    return files

@@ -1,0 +1,195 @@
+"""公众号 articles and the printed 公示, from the same records as the site."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from bs4 import BeautifulSoup, Tag
+from docx.shared import Mm, Pt
+from PIL import Image
+
+from site_builder.cli import main
+from site_builder.publicity.wechat import ARTICLE_TAGS
+
+from .conftest import ROOT
+
+CAMPAIGN = "2024-shili-xinjiuye"
+BASE = "https://www.example.org/zuimei/"
+STYLE_FORBIDDEN = re.compile(r"position\s*:|display\s*:\s*table|@font-face|font-family\s*:[^;]*url")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built, and its 公众号 articles and notice written beside output/."""
+    work = tmp_path_factory.mktemp("publicity")
+    shutil.copytree(ROOT / "content", work / "content")
+    args = ["--content", str(work / "content")]
+    cache = ["--cache", str(work / "cache")]
+    assert main(["build", *args, "--output", str(work / "output"), *cache, "-q"]) == 0
+    assert main(["wechat", CAMPAIGN, *args, *cache, "-o", str(work / "公众号"), "-q"]) == 0
+    assert main(["notice", CAMPAIGN, *args, "-o", str(work / "公示.docx"), "-q"]) == 0
+    return work
+
+
+def _articles(demo: Path) -> list[Path]:
+    return sorted((demo / "公众号").rglob("*.html"))
+
+
+def test_every_article_keeps_only_what_the_editor_keeps(demo: Path) -> None:
+    articles = _articles(demo)
+    assert len(articles) == 12 + 2  # one per approved honouree, the roundup, the notice
+    for path in articles:
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        for tag in soup.find_all(True):
+            assert isinstance(tag, Tag)
+            assert tag.name in ARTICLE_TAGS, (path.name, tag.name)
+            assert not {"class", "id"} & set(tag.attrs), (path.name, tag.name, tag.attrs)
+            assert not any(a.startswith("on") for a in tag.attrs)
+            style = str(tag.get("style", ""))
+            assert not STYLE_FORBIDDEN.search(style), (path.name, style)
+            blocks = (
+                "section",
+                "p",
+                "h2",
+                "h3",
+                "h4",
+                "blockquote",
+                "ul",
+                "ol",
+                "table",
+                "td",
+                "th",
+            )
+            if tag.name in blocks:  # the look is inline on every block, or it is lost
+                assert style, f"{path.name}: <{tag.name}> has no inline style"
+        assert not soup.find_all(["a", "script", "style", "link"])
+        for img in soup.find_all("img"):
+            src = str(img["src"])
+            assert src.startswith(BASE) and src.endswith((".jpg", ".png")), src
+            assert int(str(img["width"])) <= 1080
+
+
+def test_article_images_are_beside_it_and_fit_the_editor(demo: Path) -> None:
+    folder = demo / "公众号" / "chen-lixin"
+    soup = BeautifulSoup((folder / "article.html").read_text("utf-8"), "html.parser")
+    published = {
+        str(img["src"]).removeprefix(BASE): folder for img in soup.find_all("img")
+    }  # the article's images, by their path on the published site
+    assert len(published) >= 4  # portrait, two work photos, QR code
+    for name in published:
+        assert (demo / "output" / name).is_file(), name  # the src really exists when published
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".jpg", ".png"))
+    assert {p.name for p in files} >= {"portrait.jpg", "photo-1.jpg", "qr.png", "cover.png"}
+    for path in files:
+        assert path.stat().st_size < 1_000_000
+        with Image.open(path) as im:
+            assert im.format in ("JPEG", "PNG") and im.width <= 1080
+            assert not im.getexif()
+    with Image.open(folder / "cover.png") as im:
+        assert im.size == (900, 383)
+    readme = (folder / "README.txt").read_text("utf-8")
+    assert readme.startswith(f"阅读原文：{BASE}{CAMPAIGN}/chen-lixin/\n")
+    digest = re.search(r"摘要（120 字以内）：(.*)", readme)
+    title = re.search(r"建议标题：(.*)", readme)
+    assert digest and len(digest.group(1)) <= 120 and title and len(title.group(1)) <= 64
+
+
+def _text(node: Tag | None) -> str:
+    assert node is not None
+    return re.sub(r"\s+", "", node.get_text())
+
+
+def test_article_says_what_the_profile_page_says(demo: Path) -> None:
+    for folder in sorted(
+        p for p in (demo / "公众号").iterdir() if p.is_dir() and p.name != "images"
+    ):
+        page = BeautifulSoup(
+            (demo / "output" / CAMPAIGN / folder.name / "index.html").read_text("utf-8"),
+            "html.parser",
+        )
+        article = BeautifulSoup((folder / "article.html").read_text("utf-8"), "html.parser")
+        text = _text(article)
+        story = page.select_one(".story")
+        assert story is not None and story.h2 is not None
+        story.h2.decompose()
+        assert _text(story) in text, folder.name  # the whole story, in order
+        for section in ("honours", "media"):
+            items = page.select(f"ul.{section} li")
+            joined = "".join(_text(li) for li in items)
+            assert joined in text, (folder.name, section)
+        assert _text(page.select_one(".summary")) in text
+
+
+def test_roundup_and_notice_articles(demo: Path) -> None:
+    roundup = (demo / "公众号" / "campaign.html").read_text("utf-8")
+    notice = (demo / "公众号" / "notice.html").read_text("utf-8")
+    for name in ("陈立新", "王春燕", "阿依古丽·买买提"):
+        assert name in roundup and name in notice
+    assert "2024年3月28日至4月3日（5个工作日）" in notice
+    assert "gonghui@example.org" in notice
+    assert (
+        (demo / "公众号" / "notice-README.txt")
+        .read_text("utf-8")
+        .startswith(f"阅读原文：{BASE}{CAMPAIGN}/notice/")
+    )
+
+
+def test_a_private_value_in_a_story_stops_wechat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
+    story = next((tmp_path / "content").glob("*/honorees/*/index.md"))
+    story.write_text(story.read_text("utf-8") + "\n联系他：139 0009 0222。\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    campaign = story.parent.parent.parent.name
+    assert main(["wechat", campaign, "--cache", "cache"]) == 1
+    err = capsys.readouterr().err
+    assert "事迹正文 — 公开内容里出现了手机号码“139****0222”" in err
+    assert not (tmp_path / "公众号").exists()
+
+
+def test_notice_document_is_laid_out_as_an_official_notice(demo: Path) -> None:
+    document = docx.Document(str(demo / "公示.docx"))
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(
+        0.5
+    )
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert all(abs(a - Mm(b)) < Mm(0.5) for a, b in zip(margins, (37, 35, 28, 26), strict=True))
+    grid = section._sectPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid"
+    )
+    assert (
+        grid is not None
+        and grid.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type")
+        == "linesAndChars"
+    )
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    title = paragraphs[0]
+    assert "拟表彰人选的公示" in title.text
+    assert title.runs[0].font.size == Pt(22) and title.runs[0].font.name == "方正小标宋简体"
+    body = next(p for p in paragraphs if p.text.startswith("公示时间"))
+    assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "仿宋"
+    assert body.text == "公示时间：2024年3月28日至4月3日（5个工作日）。"
+    assert paragraphs[-1].text == "2024年3月27日" and paragraphs[-1].alignment == 2  # right
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for name in ("陈立新", "王春燕", "阿依古丽·买买提"):
+        assert name in cells
+    everything = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert "gonghui@example.org" in everything and "以个人名义反映的" in everything
+    for secret in ("990101", "1380000", "联系人"):  # fictional ID region, phones, contacts
+        assert secret not in everything
+
+
+def test_notice_document_is_deterministic(demo: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.docx"
+    assert (
+        main(["notice", CAMPAIGN, "--content", str(demo / "content"), "-o", str(again), "-q"]) == 0
+    )
+    assert again.read_bytes() == (demo / "公示.docx").read_bytes()
+    assert io.BytesIO(again.read_bytes()).read(2) == b"PK"
