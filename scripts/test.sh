@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 一条命令：在全新机器上安装测试所需的一切，然后运行全部测试（包括真实浏览器测试）。
 #  - Python 依赖：.venv 里 pip install -e '.[test]'
-#  - Debian 软件包（缺少时安装，需要 root 或 sudo）：chromium、fonts-noto-cjk、nginx-light、npm
+#  - Debian 软件包（缺少时安装，需要 root 或 sudo）：chromium、fonts-noto-cjk、nginx-light、npm、
+#    openssh-server（发布测试的 SFTP 服务器；测试自己在 127.0.0.1 上启动它，不作为系统服务运行）
 #  - npm 包：tests/browser 下的 axe-core（按 package-lock.json 安装）
 # 额外参数原样传给 pytest，例如 scripts/test.sh -k notice
 set -euo pipefail
@@ -13,6 +14,7 @@ need=()
 { command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || need+=(fonts-noto-cjk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v npm >/dev/null || need+=(npm)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     SUDO=()

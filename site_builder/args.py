@@ -207,6 +207,25 @@ def make_parser() -> ChineseParser:
         help="包含身份证号、电话、地址等不公开字段（内部存档用）",
     )
     p = sub.add_parser(
+        "deploy",
+        help="把 output/ 发布到对象存储、服务器或虚拟主机",
+        description="把最近一次生成的 output/ 发布到 site.yaml“发布”里的目标：只传有变化的文件；"
+        "先传图片和样式，再传页面，最后删除不再需要的文件，读者任何时候都不会看到缺图的页面。"
+        "默认只预览，加 --write 才真正发布。",
+    )
+    _common(p)
+    p.add_argument(
+        "--output", type=Path, default=Path("output"), help="要发布的网站文件夹（默认 output）"
+    )
+    p.add_argument(
+        "--to", default=None, metavar="名称", help="发布目标的名称（只有一个目标时可不写）"
+    )
+    p.add_argument("--write", action="store_true", help="真正发布（默认只预览）")
+    p.add_argument(
+        "--allow-deletes", action="store_true", help="允许删除超过上限（默认 256 个）的文件"
+    )
+
+    p = sub.add_parser(
         "wechat",
         help="生成公众号文章（每位人选一篇、活动综述、公示）",
         description="按公众号编辑器能保留的格式生成文章：只用内联样式，不含链接；图片指向已发布的网站，"

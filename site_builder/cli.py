@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .args import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ChineseParser, make_parser
-from .errors import ContentError, Problem, UsageError
+from .deploy.remotes import DeployError
+from .errors import ContentError, Problem, TextFileError, UsageError
 from .options import BuildOptions
 
 
@@ -46,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args, out, err)
         if args.command == "export":
             return _export(args, out, err)
+        if args.command == "deploy":
+            return _deploy(args, out, err)
         if args.command == "wechat":
             return _wechat(args, out)
         if args.command == "notice":
@@ -62,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         err.print(f"错误：{exc}", markup=False)
         return EXIT_USAGE
+    except DeployError as exc:
+        err.print(f"发布失败：{exc}", markup=False)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         err.print("已中断。", markup=False)
         return 130
@@ -267,6 +273,43 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
             markup=False,
         )
     out.print(f"已导出 {count} 位已审定人选到 {target}。", markup=False)
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .deploy.run import deploy
+    from .errors import Problems
+    from .load.content import SITE_FILE, parse_site
+    from .load.text import read_text
+
+    problems = Problems(display_root=Path.cwd())
+    path = args.content / SITE_FILE
+    try:
+        config, _ = parse_site(read_text(path), path, problems)
+    except (OSError, TextFileError) as exc:
+        raise UsageError(f"无法读取 {path}（{exc}）。") from None
+    problems.raise_if_errors()
+    assert config is not None
+    report = deploy(args.output, config, args.to, args.write, args.allow_deletes)
+    for warning in report.warnings:
+        err.print(f"注意：{warning}", style="yellow", markup=False)
+    plan, name = report.plan, report.target.name
+    new = len(plan.uploads) - len(plan.replaced)
+    size = plan.upload_bytes / 1_000_000
+    summary = (
+        f"新增 {new} 个、更新 {len(plan.replaced)} 个文件（共 {size:.1f} MB），"
+        f"删除 {len(plan.deletes)} 个，{plan.unchanged} 个未变"
+    )
+    if not args.write:
+        if not args.quiet:
+            for file in plan.uploads:
+                mark = "更新" if file.path in plan.replaced else "新增"
+                out.print(f"  {mark} {file.path}", markup=False)
+            for deleted in plan.deletes:
+                out.print(f"  删除 {deleted}", markup=False)
+        out.print(f"预览（发布到“{name}”）：{summary}。确认无误后加 --write 发布。", markup=False)
+        return EXIT_OK
+    out.print(f"已发布到“{name}”：{summary}。", markup=False)
     return EXIT_OK
 
 

@@ -1,0 +1,194 @@
+"""One deploy: the last good output/ to one target, changed files only, in the safe order.
+
+A dry run unless ``write``: it lists what would be uploaded, replaced and deleted.
+Network trouble is retried with backoff (reconnecting first); every error that ends
+the deploy is a message that names the target and what to check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ftplib
+import functools
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import UsageError
+from ..model.config import DeployTarget, SiteConfig
+from ..write.output import MARKER
+from .plan import Plan, local_files, make_plan
+from .remotes import DeployError, Remote, open_remote
+
+T = TypeVar("T")
+ATTEMPTS = 4
+BACKOFF = (0.5, 1.0, 2.0)
+DEFAULT_DOMAINS = ("aliyuncs.com", "myqcloud.com")
+
+
+@dataclass
+class DeployReport:
+    target: DeployTarget
+    plan: Plan
+    written: bool = False
+    warnings: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # in the order it was done, "+path" / "-path"
+
+
+def choose(config: SiteConfig, name: str | None) -> DeployTarget:
+    targets = config.deploy
+    if not targets:
+        raise UsageError("site.yaml 里还没有“发布”目标。请按 README 的“发布网站”一节添加。")
+    if name is None:
+        if len(targets) > 1:
+            names = "、".join(t.name for t in targets)
+            raise UsageError(f"site.yaml 里有多个发布目标（{names}），请用 --to 指定其中一个。")
+        return targets[0]
+    for target in targets:
+        if target.name == name:
+            return target
+    raise UsageError(f"site.yaml 里没有名为“{name}”的发布目标。")
+
+
+def warnings_for(target: DeployTarget, config: SiteConfig) -> list[str]:
+    """Object storage's own bucket domains serve HTML as a download: say so, and what to do."""
+    host = re.sub(r"^https?://([^/]+).*$", r"\1", config.base_url)
+    storage = target.kind == "s3" and any(d in (target.endpoint or "") for d in DEFAULT_DOMAINS)
+    if storage and any(host.endswith(d) for d in DEFAULT_DOMAINS):
+        return [
+            f"网址 {config.base_url} 是对象存储的默认域名：阿里云 OSS 和腾讯云 COS 在默认域名上"
+            "会把网页当作文件下载，读者打不开。请在存储桶上绑定已备案的自定义域名（并开启 CDN），"
+            "再把 site.yaml 的“网址”改成这个域名。"
+        ]
+    return []
+
+
+def deploy(
+    output: Path,
+    config: SiteConfig,
+    target_name: str | None,
+    write: bool,
+    allow_deletes: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> DeployReport:
+    if not (output / MARKER).is_file():
+        raise UsageError(f"“{output}”不是 site-builder 生成的网站。请先运行 site-builder build。")
+    target = choose(config, target_name)
+    report = DeployReport(target, Plan(), warnings=warnings_for(target, config))
+    local = local_files(output)
+    remote = _attempt(target, None, lambda: open_remote(target))
+    try:
+        listing = _attempt(target, remote, remote.listing)
+        report.plan = plan = make_plan(local, listing, remote.compare_by)
+        if not write:
+            return report
+        if len(plan.deletes) > target.max_deletes and not allow_deletes:
+            raise DeployError(
+                f"发布目标“{target.name}”上有 {len(plan.deletes)} 个文件要删除，超过上限 "
+                f"{target.max_deletes} 个。请确认没有选错目标；确认无误后加 --allow-deletes，"
+                "或在 site.yaml 的这个目标里写“最多删除: …”。"
+            )
+        total = len(plan.uploads) + len(plan.deletes)
+        for done, file in enumerate(plan.uploads, start=1):
+            data = (output / file.path).read_bytes()
+            _attempt(target, remote, functools.partial(remote.upload, file, data))
+            report.sent.append(f"+{file.path}")
+            if progress:
+                progress(done, total)
+        for done, path in enumerate(plan.deletes, start=len(plan.uploads) + 1):
+            _attempt(target, remote, functools.partial(remote.delete, path))
+            report.sent.append(f"-{path}")
+            if progress:
+                progress(done, total)
+        _attempt(target, remote, lambda: remote.finish({p: f.sha256 for p, f in local.items()}))
+        report.written = True
+        return report
+    finally:
+        with contextlib.suppress(Exception):  # closing a broken connection loses nothing
+            remote.close()
+
+
+def _attempt(target: DeployTarget, remote: Remote | None, operation: Callable[[], T]) -> T:
+    """Run ``operation``; on network trouble wait, reconnect and try again, a few times."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return operation()
+        except (DeployError, UsageError):
+            raise
+        except Exception as exc:
+            error = explain(exc, target)
+            if error is None or attempt == ATTEMPTS - 1:
+                raise (error or _network(target, exc)) from None
+            time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            if remote is not None:
+                with contextlib.suppress(Exception):  # the next attempt says what is wrong
+                    remote.reconnect()
+    raise AssertionError("unreachable")
+
+
+def _network(target: DeployTarget, exc: BaseException) -> DeployError:
+    where = target.endpoint or f"{target.host}:{target.port or ''}".rstrip(":") or target.prefix
+    return DeployError(
+        f"无法连接发布目标“{target.name}”（{where}）：{type(exc).__name__} {exc}。"
+        "请检查网络、地址和端口，稍后重新运行 deploy --write（已完成的部分不会重复上传）。"
+    )
+
+
+def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
+    """A final error as a message; None when the error is worth another attempt."""
+    name = f"发布目标“{target.name}”"
+    try:
+        import botocore.exceptions as aws
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        aws = None
+    if aws is not None:
+        if isinstance(exc, aws.NoCredentialsError):
+            return DeployError(
+                f"{name}没有访问密钥：请在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 里"
+                "设置对象存储的 AccessKey（不要写进 site.yaml）。"
+            )
+        if isinstance(exc, aws.ClientError):
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidAccessKey"):
+                return DeployError(
+                    f"{name}拒绝了访问密钥（{code}）：请核对环境变量 AWS_ACCESS_KEY_ID 和 "
+                    "AWS_SECRET_ACCESS_KEY 是否是这个账号的 AccessKey。"
+                )
+            if code in ("NoSuchBucket", "404"):
+                return DeployError(
+                    f"{name}的存储桶“{target.bucket}”不存在：请核对 site.yaml 的“存储桶”和“端点”（区域）。"
+                )
+            if code in ("AccessDenied", "403"):
+                return DeployError(
+                    f"{name}没有权限写入存储桶“{target.bucket}”：请在控制台给这个 AccessKey 授予读写权限。"
+                )
+            if code.startswith("5") or code in ("SlowDown", "RequestTimeout", "InternalError"):
+                return None
+            return DeployError(f"{name}返回错误 {code}：{exc}")
+        if isinstance(exc, (aws.EndpointConnectionError, aws.ConnectionClosedError,
+                            aws.ReadTimeoutError, aws.ConnectTimeoutError)):  # fmt: skip
+            return None
+    try:
+        import paramiko
+    except ImportError:  # pragma: no cover - paramiko is a dependency
+        paramiko = None
+    if paramiko is not None:
+        if isinstance(exc, paramiko.AuthenticationException):
+            return DeployError(
+                f"{name}拒绝登录（用户 {target.user}）：请核对用户名，以及 site.yaml 的“密钥文件”"
+                "或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
+            )
+        if isinstance(exc, paramiko.SSHException):
+            return None
+    if isinstance(exc, ftplib.error_perm):
+        if str(exc).startswith("530"):
+            return DeployError(
+                f"{name}拒绝登录（用户 {target.user}）：请核对用户名和环境变量 SITE_BUILDER_FTP_PASSWORD。"
+            )
+        return DeployError(f"{name}拒绝了操作：{exc}。请检查这个账号在服务器上的写入权限。")
+    if isinstance(exc, (OSError, EOFError, ftplib.error_temp, ftplib.error_reply)):
+        return None
+    raise exc  # not a deploy problem: our bug, shown as one
