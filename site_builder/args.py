@@ -57,6 +57,12 @@ def _megapixels(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _cache(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
+    )
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--content", type=Path, default=Path("content"), help="内容文件夹（默认 content）"
@@ -91,9 +97,7 @@ def make_parser() -> ChineseParser:
     )
     _common(p)
     p.add_argument("--output", type=Path, default=Path("output"), help="输出文件夹（默认 output）")
-    p.add_argument(
-        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
-    )
+    _cache(p)
     p.add_argument(
         "--zip",
         nargs="?",
@@ -140,9 +144,7 @@ def make_parser() -> ChineseParser:
         help="在局域网内预览（用自己的手机、在微信里看）：网址带随机口令，没有口令什么也看不到；"
         "终端里显示二维码，用手机微信扫一扫即可打开",
     )
-    p.add_argument(
-        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
-    )
+    _cache(p)
 
     p = sub.add_parser(
         "new",
@@ -241,9 +243,7 @@ def make_parser() -> ChineseParser:
         metavar="文件夹",
         help="输出文件夹（默认 公众号）",
     )
-    p.add_argument(
-        "--cache", type=Path, default=None, help="图片缓存文件夹（默认 .site-builder-cache/）"
-    )
+    _cache(p)
 
     p = sub.add_parser(
         "notice",
