@@ -26,7 +26,17 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   echo "安装 Debian 软件包：${need[*]}" >&2
   "${SUDO[@]}" apt-get update -qq
+  # Install only: no package may start a system service here (openssh-server would start an
+  # sshd on every interface; the tests start their own on 127.0.0.1).
+  policy=/usr/sbin/policy-rc.d
+  added_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    "${SUDO[@]}" chmod 755 "$policy"
+    added_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -n "$added_policy" ]; then "${SUDO[@]}" rm -f "$policy"; fi
 fi
 
 if [ ! -x .venv/bin/python ]; then
