@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ContentError,
+    DeployError,
     FieldError,
     FixableError,
     PhotoError,
@@ -55,6 +56,7 @@ __all__ = [
     "BuildOptions",
     "BuildResult",
     "ContentError",
+    "DeployError",
     "FieldError",
     "FixableError",
     "PhotoError",

@@ -21,8 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .args import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ChineseParser, make_parser
-from .deploy.remotes import DeployError
-from .errors import ContentError, Problem, TextFileError, UsageError
+from .errors import ContentError, DeployError, Problem, TextFileError, UsageError
 from .options import BuildOptions
 
 

@@ -3,6 +3,7 @@
     SiteBuilderError        everything the CLI reports as a message, never as a traceback
      ├── ContentError       bad content: a list of Problems, reported together (exit 1)
      ├── UsageError         a bad command line or a missing folder (exit 2)
+     ├── DeployError        a deploy that cannot go on: names the target and what to check (exit 1)
      └── FixableError       one problem found by a pure function: 问题 and 怎么改; the
           │                 caller knows the file and line and turns it into a Problem
           ├── FieldError    raised inside model validators (also a ValueError, for pydantic)
@@ -151,6 +152,10 @@ class ContentError(SiteBuilderError):
 
 class UsageError(SiteBuilderError):
     """The command was called wrongly (missing folder, unknown campaign …)."""
+
+
+class DeployError(SiteBuilderError):
+    """A deploy that cannot go on: the message names the target and what to check."""
 
 
 class FixableError(SiteBuilderError):

@@ -23,17 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import SiteBuilderError
+from ..errors import DeployError
 from ..model.config import DeployTarget
 from ..write.atomic import atomic_write
 from .plan import LocalFile
 
 MANIFEST = ".site-builder-deploy.json"
 TEMP_SUFFIX = ".site-builder-part"
-
-
-class DeployError(SiteBuilderError):
-    """A deploy that cannot go on: the message names the target and what to check."""
 
 
 class Remote:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import UsageError
+from ..errors import DeployError, UsageError
 from ..model.config import DeployTarget, SiteConfig
 from ..write.output import MARKER
 from .plan import Plan, local_files, make_plan
-from .remotes import DeployError, Remote, open_remote
+from .remotes import Remote, open_remote
 
 T = TypeVar("T")
 ATTEMPTS = 4
