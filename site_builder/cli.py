@@ -189,7 +189,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
         markup=False,
     )
     if args.open:
-        webbrowser.open(server.url_on("127.0.0.1"))
+        webbrowser.open(server.admin_url or server.url_on("127.0.0.1"))
     try:
         while True:
             time.sleep(3600)

@@ -17,9 +17,11 @@ from __future__ import annotations
 import functools
 import http.server
 import mimetypes
+import secrets
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ from ..pages import urls
 from ..pages.render import is_hashed
 from ..pipeline import BuildOptions, privacy_problems, render
 from ..publicity.wechat import article_for
+from ..workbench.app import Workbench
 from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
 
 
@@ -140,7 +143,13 @@ class DevSite:
         )
 
 
-def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
+ADMIN = "/_admin/"
+MAX_FORM_BYTES = 2_000_000
+
+
+def make_handler(
+    state: DevState, workbench: Workbench | None = None
+) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = (
@@ -156,8 +165,44 @@ def make_handler(state: DevState) -> type[http.server.BaseHTTPRequestHandler]:
             self.head_only = True
             self.do_GET()
 
+        def do_POST(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if workbench is None or not path.startswith(ADMIN):
+                self.reply(405, b"", "text/plain; charset=utf-8")
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_FORM_BYTES:
+                self.reply(413, "表单太大".encode(), "text/plain; charset=utf-8")
+                return
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            form = urllib.parse.parse_qs(body, keep_blank_values=True)
+            self.admin("POST", path, form)
+
+        def admin(self, method: str, path: str, form: dict[str, list[str]]) -> None:
+            assert workbench is not None
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            response = workbench.handle(
+                method,
+                urllib.parse.unquote(path[len(ADMIN) :]),
+                form,
+                self.headers.get("Origin"),
+                query,
+            )
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not self.head_only:
+                self.wfile.write(response.body)
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if workbench is not None and (path + "/").startswith(ADMIN):
+                self.admin("GET", path if path.endswith("/") else path + "/", {})
+                return
             if state.prefix:  # serve --lan: nothing at all without the token
                 if not path.startswith(state.prefix + "/"):
                     self.reply(404, b"", "text/plain; charset=utf-8")
@@ -323,6 +368,13 @@ class Server:
     def url(self) -> str:
         return self.url_on(str(self.httpd.server_address[0]))
 
+    @property
+    def admin_url(self) -> str:
+        """The workbench's address (this computer only; None-like "" in --lan mode)."""
+        if self.site.state.prefix:
+            return ""
+        return f"http://127.0.0.1:{int(self.httpd.server_address[1])}/_admin/"
+
     def url_on(self, host: str) -> str:
         """The preview's address as seen at ``host`` (the token in front with --lan)."""
         state = self.site.state
@@ -364,8 +416,13 @@ def start(
     site = DevSite(options, log, verbose)
     site.state.base_path = _base_path(options)
     site.state.prefix = f"/{token}" if token else ""
-    handler = make_handler(site.state)
+    # The workbench shows private fields: only on this computer, never on the network.
+    bench = None if token else Workbench(options, secrets.token_urlsafe(24), set())
+    handler = make_handler(site.state, bench)
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
+    if bench is not None:
+        bound = int(httpd.server_address[1])
+        bench.origins.update({f"http://127.0.0.1:{bound}", f"http://localhost:{bound}"})
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     stop = threading.Event()

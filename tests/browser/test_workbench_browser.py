@@ -1,0 +1,79 @@
+"""The workbench in Chromium, as an officer uses it: approve in bulk, fix a record from its
+form, and see the preview (the same files) change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from site_builder.dev.serve import start
+from site_builder.pipeline import BuildOptions
+
+from .conftest import AXE, DESKTOP, PHONE, ROOT, new_page
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "bench" / "screenshots"
+
+
+def test_officer_approves_and_fixes_records_in_the_browser(
+    browser: Browser, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", content)
+    campaign = "2024-jiaozuo-xinjiuye"
+    server = start(
+        BuildOptions(content=content, cache=tmp_path / "cache"), port=0, log=lambda _: None
+    )
+    context, page = new_page(browser, DESKTOP, bypass_csp=True)
+    try:
+        assert server.wait_ready(timeout=300)
+        page.goto(server.admin_url)
+        page.get_by_role("link", name="焦作“最美新就业形态劳动者”（示例）").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("焦作")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "workbench-campaign-1280.png"), full_page=True)
+
+        # three people back to 拟推荐, then approved again, in bulk
+        for name in ("董鹏", "杨萌", "沈丽"):
+            page.get_by_label(f"选择{name}").check()
+        page.get_by_label("把选中的人选改为").select_option("拟推荐")
+        page.get_by_role("button", name="修改状态").click()
+        expect(page.get_by_role("status")).to_contain_text("已把 3 位人选的状态改为“拟推荐”")
+        for folder in ("dong-peng", "yang-meng", "shen-li"):
+            text = (content / campaign / "honorees" / folder / "index.md").read_text("utf-8")
+            assert "状态: 拟推荐" in text
+
+        # a record with an error is fixed from its form; the preview shows the fix
+        page.goto(server.admin_url + f"{campaign}/geng-xiaodong/")
+        page.get_by_label("出生年月").fill("1990.13")
+        page.get_by_role("button", name="保存").click()
+        expect(page.locator(".problem").first).to_contain_text("月份“13”不存在")
+        page.get_by_label("出生年月").fill("1990.10")
+        page.get_by_label("单位及职务").fill("焦作示例物流有限公司 货车司机（工作台修改）")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("status")).to_contain_text("已保存")
+        page.screenshot(path=str(SHOTS / "workbench-record-1280.png"), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [v["id"] for v in result["violations"]] == []
+
+        preview = server.url + f"{campaign}/geng-xiaodong/"
+        page.goto(preview)
+        expect(page.locator("main")).to_contain_text("（工作台修改）", timeout=20_000)
+    finally:
+        context.close()
+
+    context, phone = new_page(browser, PHONE)
+    try:
+        phone.goto(server.admin_url + f"{campaign}/geng-xiaodong/")
+        phone.screenshot(path=str(SHOTS / "workbench-record-375.png"), full_page=True)
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    finally:
+        context.close()
+        server.shutdown()

@@ -1,0 +1,244 @@
+"""工作台: the same files as a text editor would change, field by field, and nothing
+written that is invalid, stale, or asked for from another origin."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from site_builder.errors import Problems
+from site_builder.load.content import parse_record
+from site_builder.load.text import parse_yaml, split_front_matter
+from site_builder.model.fields import one_line, paragraphs
+from site_builder.model.record import RECORD_ALIASES
+from site_builder.pipeline import BuildOptions
+from site_builder.workbench.app import Workbench
+from site_builder.workbench.edit import edit_record
+
+from .conftest import ROOT
+
+DEMO = sorted((ROOT / "content").glob("*/honorees/*/index.md"))
+ORIGIN = "http://127.0.0.1:8000"
+TOKEN = "t0ken-for-tests"
+EDITABLE = ["name", "unit_position", "ethnicity", "political_status", "education", "summary",
+            "native_place", "phone", "address", "status", "category", "nominating_unit"]  # fmt: skip
+VALUES = {
+    "status": st.sampled_from(["拟推荐", "已审定", "已撤销"]),
+}
+TEXT = (
+    st.text(
+        alphabet=st.characters(
+            whitelist_categories=("Lu", "Ll", "Lo", "Nd", "Po", "Zs"), max_codepoint=0x9FFF
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+
+
+def _field_lines(text: str, key: str) -> set[str]:
+    """The lines of ``text`` that belong to the top-level field ``key`` (any label)."""
+    yaml_text, _, _ = split_front_matter(text)
+    doc = parse_yaml(yaml_text, first_line=2)
+    lines = yaml_text.split("\n")
+    starts = sorted((line - 2, str(loc[0])) for loc, line in doc.lines.items() if len(loc) == 1)
+    owned = set()
+    for i, (start, raw) in enumerate(starts):
+        if RECORD_ALIASES.get(raw) == key:
+            end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
+            owned |= {lines[j] for j in range(start, end)}
+    return owned
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=60)
+@given(
+    path=st.sampled_from(DEMO),
+    key=st.sampled_from(EDITABLE),
+    value=st.data(),
+)
+@example(path=DEMO[0], key="unit_position", value=None)
+def test_editing_one_field_leaves_every_other_line_as_it_was(
+    path: Path, key: str, value: st.DataObject | None
+) -> None:
+    text = path.read_text("utf-8")
+    new_value = "示例公司: 快递员 #1" if value is None else value.draw(VALUES.get(key, TEXT))
+    edited = edit_record(text, {key: new_value})
+    before_field = _field_lines(text, key)
+    for line in _changed_lines(text, edited):
+        if line.startswith("-"):
+            assert line[1:] in before_field, (key, line)  # only this field's old lines go
+    problems = Problems()
+    record = parse_record(edited, path, problems).record
+    assert record is not None
+    shown = getattr(record, key)
+    if key == "status":
+        assert {"拟推荐": "proposed", "已审定": "approved", "已撤销": "withdrawn"}[
+            new_value
+        ] == shown
+    else:  # what the model makes of the text (one line; the summary keeps its lines)
+        expected = paragraphs(new_value) if key == "summary" else one_line(new_value)
+        assert shown == expected, (key, new_value, shown)
+
+
+# --- the workbench's actions ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Workbench:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    return Workbench(options, TOKEN, {ORIGIN})
+
+
+def _form(**fields: str | list[str]) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
+
+
+def _record_form(bench: Workbench, campaign: str, slug: str) -> dict[str, list[str]]:
+    """The form as the browser would send it back unchanged: every control's value."""
+    html = bench.handle("GET", f"{campaign}/{slug}/", {}, None).body.decode()
+    import bs4
+
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    form: dict[str, list[str]] = {}
+    for control in soup.select("form input[name], form textarea[name], form select[name]"):
+        name = str(control["name"])
+        if control.name == "textarea":
+            value = control.get_text()
+        elif control.name == "select":
+            chosen = control.select_one("option[selected]")
+            value = chosen.get_text() if chosen else ""
+        else:
+            value = str(control.get("value", ""))
+        form.setdefault(name, []).append(value)
+    return form
+
+
+CAMPAIGN = "2024-shili-xinjiuye"
+
+
+def test_pages_list_campaigns_people_and_every_field_with_its_label(bench: Workbench) -> None:
+    home = bench.handle("GET", "", {}, None).body.decode()
+    assert f'href="/_admin/{CAMPAIGN}/"' in home and "示例市“最美新就业形态劳动者”" in home
+    campaign = bench.handle("GET", f"{CAMPAIGN}/", {}, None).body.decode()
+    assert ">陈立新</a>" in campaign and "已审定" in campaign and "推荐名额" in campaign
+    page = bench.handle("GET", f"{CAMPAIGN}/chen-lixin/", {}, None).body.decode()
+    import bs4
+
+    soup = bs4.BeautifulSoup(page, "html.parser")
+    for control in soup.select("input[type=text], select, textarea"):
+        label = soup.select_one(f'label[for="{control["id"]}"]')
+        assert label is not None and label.get_text().strip(), control
+    for name in ("姓名", "性别", "出生年月", "单位及职务", "事迹简介", "状态", "身份证号"):
+        assert soup.find("label", string=lambda s, n=name: bool(s) and s.startswith(n))
+    private = soup.select_one("fieldset.private")
+    assert private is not None and "不公开" in private.get_text()
+    assert private.select_one("#f-id_number") is not None
+    assert soup.find("button", string="保存") is not None
+
+
+def test_a_save_changes_that_field_only(bench: Workbench) -> None:
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    before = path.read_text("utf-8")
+    form = _record_form(bench, CAMPAIGN, "chen-lixin")
+    form["f.ethnicity"] = ["回族"]
+    response = bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN)
+    assert response.status == 303, response.body.decode()[:2000]
+    assert _changed_lines(before, path.read_text("utf-8")) == ["-民族: 汉族", "+民族: 回族"]
+    # 撤销 puts the file back as it was
+    assert (
+        bench.handle("POST", f"{CAMPAIGN}/chen-lixin/undo", _form(token=TOKEN), ORIGIN).status
+        == 303
+    )
+    assert path.read_text("utf-8") == before
+
+
+def test_an_invalid_record_is_not_written_and_the_problem_shows_by_its_field(
+    bench: Workbench,
+) -> None:
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    before = path.read_text("utf-8")
+    form = _record_form(bench, CAMPAIGN, "chen-lixin")
+    form["f.birth"] = ["1990.13"]
+    form["f.category"] = ["快递小哥"]
+    response = bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN)
+    assert response.status == 422 and path.read_text("utf-8") == before
+    html = response.body.decode()
+    assert "月份“13”不存在" in html and "“快递小哥”不是本活动的类别" in html
+    assert 'value="1990.13"' in html  # what the officer typed is kept in the form
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(bench: Workbench) -> None:
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    form = _record_form(bench, CAMPAIGN, "chen-lixin")
+    path.write_text(path.read_text("utf-8") + "\n同事用文本编辑器加的一段。\n", "utf-8")
+    changed = path.read_text("utf-8")
+    form["f.ethnicity"] = ["回族"]
+    response = bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN)
+    assert response.status == 409 and "已被别处修改" in response.body.decode()
+    assert path.read_text("utf-8") == changed
+
+
+@pytest.mark.parametrize(
+    ("origin", "token"),
+    [("http://evil.example", TOKEN), (None, TOKEN), (ORIGIN, "guessed"), (ORIGIN, "")],
+)
+def test_requests_from_elsewhere_change_nothing(
+    bench: Workbench, origin: str | None, token: str
+) -> None:
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    before = path.read_text("utf-8")
+    form = _record_form(bench, CAMPAIGN, "chen-lixin")
+    form["token"], form["f.ethnicity"] = [token], ["回族"]
+    assert bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, origin).status == 403
+    bulk = _form(token=token, status="已撤销", select=["chen-lixin"])
+    assert bench.handle("POST", f"{CAMPAIGN}/", bulk, origin).status == 403
+    assert path.read_text("utf-8") == before
+
+
+@pytest.mark.parametrize(
+    "path", ["../../etc/", "%2e%2e/%2e%2e/etc/", f"{CAMPAIGN}/../../site.yaml/", "/etc/passwd/"]
+)
+def test_paths_outside_content_are_never_reached(bench: Workbench, path: str) -> None:
+    unquoted = urllib.parse.unquote(path)
+    response = bench.handle("GET", unquoted, {}, None)
+    assert response.status == 404
+    post = bench.handle("POST", unquoted, _form(token=TOKEN, story="x"), ORIGIN)
+    assert post.status == 404
+
+
+def test_bulk_approval(bench: Workbench) -> None:
+    folders = ["chen-lixin", "wang-chunyan", "liu-jianguo"]
+    html = bench.handle("GET", f"{CAMPAIGN}/", {}, None).body.decode()
+    import bs4
+
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    digests = {
+        name: [str(soup.select_one(f'input[name="digest.{name}"]')["value"])] for name in folders
+    }
+    form = _form(token=TOKEN, status="拟推荐", select=folders) | {
+        f"digest.{name}": value for name, value in digests.items()
+    }
+    response = bench.handle("POST", f"{CAMPAIGN}/", form, ORIGIN)
+    assert response.status == 200 and "已把 3 位人选的状态改为“拟推荐”" in response.body.decode()
+    for name in folders:
+        text = (bench.options.content / CAMPAIGN / "honorees" / name / "index.md").read_text(
+            "utf-8"
+        )
+        assert "状态: 拟推荐" in text
