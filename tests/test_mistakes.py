@@ -179,3 +179,17 @@ def test_fullwidth_colon_in_campaign_yaml(
     assert main(["check", "--content", "content"]) == 1
     out = capsys.readouterr().out
     assert "content/2024-test/campaign.yaml:3: 这一行用了中文冒号“：”" in out
+
+
+def test_a_draft_missing_its_category_is_not_counted_as_a_category(scratch: Scratch) -> None:
+    """An imported draft with no 类别 holds a stand-in; the per-category rule must not count
+    it (it did: “在“？”类别推荐了 4 人” stopped the build)."""
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8") + "规则:\n  每类每单位最多: {人数: 1, 级别: 错误}\n", "utf-8"
+    )
+    scratch.honoree("li-ce-shi")
+    for slug, name in (("a", "甲测试"), ("b", "乙测试")):
+        scratch.honoree(slug, text=record(name, 类别=None, 状态="拟推荐"))
+    result = scratch.build()
+    assert not any("？" in p.message for p in result.warnings)

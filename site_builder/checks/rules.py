@@ -99,9 +99,14 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
 # --- rules over the campaign ---------------------------------------------------------------------
 
 
+def _counted(n: Nominations, *fields: str) -> list[HonoreeSource]:
+    """Nominations whose ``fields`` are not at fault: a stand-in (？) is never counted."""
+    return [h for h in n.nominated if not h.at_fault.intersection(fields)]
+
+
 @campaign_rule("quotas")
 def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
-    counts = Counter(h.record.nominating_unit for h in n.nominated)
+    counts = Counter(h.record.nominating_unit for h in _counted(n, "nominating_unit"))
     for unit in n.campaign.config.units:
         if unit.quota is not None and counts[unit.name] > unit.quota:
             report(
@@ -115,7 +120,8 @@ def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
 
 @campaign_rule("per_category")
 def _per_category(n: Nominations, rule: CountRule, report: Report) -> None:
-    pairs = Counter((h.record.nominating_unit, h.record.category) for h in n.nominated)
+    counted = _counted(n, "nominating_unit", "category")
+    pairs = Counter((h.record.nominating_unit, h.record.category) for h in counted)
     for (unit_name, category), count in sorted(pairs.items()):
         if count > rule.max:
             report(
