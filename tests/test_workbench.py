@@ -4,6 +4,7 @@ written that is invalid, stale, or asked for from another origin."""
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -242,3 +243,69 @@ def test_bulk_approval(bench: Workbench) -> None:
             "utf-8"
         )
         assert "状态: 拟推荐" in text
+
+
+def test_new_campaign_new_honouree_and_export(bench: Workbench) -> None:
+    made = bench.handle("POST", "_new", _form(token=TOKEN, id="2026-shili-zuimei"), ORIGIN)
+    assert made.status == 303 and made.headers["Location"] == "/_admin/2026-shili-zuimei/"
+    assert (bench.options.content / "2026-shili-zuimei" / "campaign.yaml").is_file()
+    bad = bench.handle("POST", "_new", _form(token=TOKEN, id="../x"), ORIGIN)
+    assert bad.status == 400 and not (bench.options.content.parent / "x").exists()
+
+    person = bench.handle(
+        "POST",
+        f"{CAMPAIGN}/_new",
+        _form(token=TOKEN, name="南宫博", unit="", category="快递员"),
+        ORIGIN,
+    )
+    assert person.headers["Location"] == f"/_admin/{CAMPAIGN}/nangong-bo/"
+    assert "姓名: 南宫博" in (
+        bench.options.content / CAMPAIGN / "honorees/nangong-bo/index.md"
+    ).read_text("utf-8")
+
+    download = bench.handle("GET", f"{CAMPAIGN}/_export.xlsx", {}, None)
+    assert download.status == 200 and download.body[:2] == b"PK"
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_build_button_builds_and_offers_the_zip(bench: Workbench, tmp_path: Path) -> None:
+    bench.options.output = tmp_path / "output"
+    assert bench.handle("GET", "_site.zip", {}, None).status == 404
+    page = bench.handle("POST", "_build", _form(token=TOKEN), ORIGIN).body.decode()
+    assert "已生成" in page and (tmp_path / "output" / "index.html").is_file()
+    archive = bench.handle("GET", "_site.zip", {}, None)
+    assert archive.status == 200 and archive.body[:2] == b"PK"
+    # a content error is shown, and output/ stays as it was
+    before = (tmp_path / "output" / "index.html").read_bytes()
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    path.write_text(path.read_text("utf-8").replace("性别: 男", "性别: 难"), "utf-8")
+    page = bench.handle("POST", "_build", _form(token=TOKEN), ORIGIN).body.decode()
+    assert "没有生成网站" in page and "取值“难”不在允许范围" in page
+    assert (tmp_path / "output" / "index.html").read_bytes() == before
+
+
+def test_import_previews_then_writes_on_confirmation(bench: Workbench, tmp_path: Path) -> None:
+    from .test_intake import summary_xlsx
+
+    data = summary_xlsx(tmp_path / "汇总表.xlsx").read_bytes()
+    honorees = bench.options.content / CAMPAIGN / "honorees"
+    before = sorted(p.name for p in honorees.iterdir())
+    files = {"files": [("../../汇总表.xlsx", data), ("notes.txt", b"not a form")]}
+    preview = bench.handle("POST", f"{CAMPAIGN}/_import", _form(token=TOKEN), ORIGIN, files=files)
+    html = preview.body.decode()
+    assert preview.status == 200 and "导入预览" in html and "张伟" in html
+    assert sorted(p.name for p in honorees.iterdir()) == before  # a dry run writes nothing
+    upload = re.search(r'name="upload" value="([0-9a-f]{16})"', html)
+    assert upload is not None
+    stored = list((bench.options.cache_dir / "workbench/uploads" / upload.group(1)).iterdir())
+    assert [p.name for p in stored] == ["汇总表.xlsx"]  # the name made safe; the .txt refused
+    done = bench.handle(
+        "POST", f"{CAMPAIGN}/_import/confirm", _form(token=TOKEN, upload=upload.group(1)), ORIGIN
+    )
+    assert "已写入" in done.body.decode()
+    new = sorted(set(p.name for p in honorees.iterdir()) - set(before))
+    assert "zhang-wei" in new
+    forged = bench.handle(
+        "POST", f"{CAMPAIGN}/_import/confirm", _form(token=TOKEN, upload="../../../etc"), ORIGIN
+    )
+    assert forged.status == 400

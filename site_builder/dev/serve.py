@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import mimetypes
 import secrets
 import threading
 import time
 import traceback
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import watchfiles
 
@@ -33,42 +30,11 @@ from ..checks.privacy import scan_files
 from ..errors import ContentError, Problem, Problems, TextFileError
 from ..load.content import SITE_FILE, parse_site
 from ..load.text import read_text
-from ..pages import urls
-from ..pages.render import is_hashed
 from ..pipeline import BuildOptions, privacy_problems, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
-from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
-
-
-@dataclass
-class DevState:
-    """The last good rendering, or the problems of the last attempt; guarded by ``cond``."""
-
-    files: dict[str, bytes] = field(default_factory=dict)
-    images: dict[str, Path] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    detail: str = ""  # the traceback of an internal error, shown with --verbose
-    version: int = 0
-    base_path: str = "/"
-    prefix: str = ""  # "/<token>" when serving the local network (serve --lan)
-    preparing: bool = True  # until the first rendering is done
-    article: Callable[[str], str | None] | None = None  # a profile's 公众号 version, by page
-    progress: tuple[int, int] = (0, 0)  # images done, of all, while preparing
-    cond: threading.Condition = field(default_factory=threading.Condition)
-
-    def wait_for_change(self, seen: int, timeout: float) -> int:
-        """Block until the version differs from ``seen`` (or the timeout passes); the version."""
-        with self.cond:
-            self.cond.wait_for(lambda: self.version != seen, timeout=timeout)
-            return self.version
-
-    def publish(self, **changes: Any) -> None:
-        with self.cond:
-            for key, value in changes.items():
-                setattr(self, key, value)
-            self.version += 1
-            self.cond.notify_all()
+from .handler import make_handler
+from .state import DevState
 
 
 class DevSite:
@@ -141,196 +107,6 @@ class DevSite:
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"
         )
-
-
-ADMIN = "/_admin/"
-MAX_FORM_BYTES = 2_000_000
-
-
-def make_handler(
-    state: DevState, workbench: Workbench | None = None
-) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = (
-            True  # headers and body go out at once: no 40 ms delayed-ACK stall
-        )
-        head_only = False
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_HEAD(self) -> None:
-            """What GET would answer, without the body (link checkers, curl -I)."""
-            self.head_only = True
-            self.do_GET()
-
-        def do_POST(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if workbench is None or not path.startswith(ADMIN):
-                self.reply(405, b"", "text/plain; charset=utf-8")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_FORM_BYTES:
-                self.reply(413, "表单太大".encode(), "text/plain; charset=utf-8")
-                return
-            body = self.rfile.read(length).decode("utf-8", "replace")
-            form = urllib.parse.parse_qs(body, keep_blank_values=True)
-            self.admin("POST", path, form)
-
-        def admin(self, method: str, path: str, form: dict[str, list[str]]) -> None:
-            assert workbench is not None
-            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-            response = workbench.handle(
-                method,
-                urllib.parse.unquote(path[len(ADMIN) :]),
-                form,
-                self.headers.get("Origin"),
-                query,
-            )
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if not self.head_only:
-                self.wfile.write(response.body)
-
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
-            if workbench is not None and (path + "/").startswith(ADMIN):
-                self.admin("GET", path if path.endswith("/") else path + "/", {})
-                return
-            if state.prefix:  # serve --lan: nothing at all without the token
-                if not path.startswith(state.prefix + "/"):
-                    self.reply(404, b"", "text/plain; charset=utf-8")
-                    return
-                path = path[len(state.prefix) :]
-            base = state.base_path
-            if not path.startswith(base):
-                self.send_response(302)
-                self.send_header("Location", state.prefix + base)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            rel = path[len(base) :]
-            if rel == RELOAD_PATH + "events":
-                self.events()
-            elif rel == RELOAD_PATH + "reload.js":
-                self.reply(200, RELOAD_JS.encode(), "application/javascript", immutable=True)
-            elif rel == RELOAD_PATH + "copy.js":
-                self.reply(200, COPY_JS.encode(), "application/javascript", immutable=True)
-            elif rel.startswith(WECHAT_PATH):
-                with state.cond:
-                    article = state.article
-                html_text = article(rel[len(WECHAT_PATH) :]) if article else None
-                if html_text is None:
-                    self.reply(404, b"", "text/plain; charset=utf-8")
-                else:
-                    self.reply(200, html_text.encode(), "text/html; charset=utf-8")
-            else:
-                self.page(rel)
-
-        def script(self) -> str:
-            base = state.prefix + state.base_path
-            return (
-                f'<script src="{base}{RELOAD_PATH}reload.js" data-events="{base}{RELOAD_PATH}events" defer>'
-                "</script>"
-            )
-
-        def page(self, rel: str) -> None:
-            with state.cond:
-                files, images, problems = state.files, state.images, state.problems
-                detail, waiting, progress = state.detail, state.preparing, state.progress
-            key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
-            if waiting and not files and not problems:
-                self.reply(200, preparing(progress, self.script()), "text/html; charset=utf-8")
-                return
-            if key not in files and key not in images and f"{key}/index.html" in files:
-                self.send_response(301)
-                self.send_header("Location", state.prefix + state.base_path + rel + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            is_html = key.endswith(".html") or (key not in files and key not in images)
-            if problems and is_html:
-                body = overlay(problems, self.script(), detail)
-                self.reply(200, body, "text/html; charset=utf-8")
-            elif key in files:
-                body = self.inject(files[key], rel) if key.endswith(".html") else files[key]
-                self.reply(200, body, _type(key), immutable=is_hashed(key))
-            elif key in images and images[key].is_file():
-                self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
-            else:
-                self.reply(
-                    404,
-                    self.inject(files.get("404.html", b"<h1>404</h1>")),
-                    "text/html; charset=utf-8",
-                )
-
-        def inject(self, page: bytes, rel: str = "") -> bytes:
-            if state.prefix:  # 404.html links from the site root: put the token in front
-                base = state.base_path.encode()
-                page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
-            scripts = self.script()
-            if _is_profile(rel):
-                tools = state.prefix + state.base_path + RELOAD_PATH
-                scripts += f'<script src="{tools}copy.js" data-article="{tools}wechat/{rel}" defer></script>'
-            return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
-
-        def reply(
-            self, status: int, body: bytes, content_type: str, immutable: bool = False
-        ) -> None:
-            # Hashed files never change, so a reload refetches only the page itself.
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header(
-                "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-store"
-            )
-            self.end_headers()
-            if not self.head_only:
-                self.wfile.write(body)
-
-        def events(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            if self.head_only:
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.end_headers()
-            with state.cond:
-                version = state.version
-            try:
-                self.wfile.write(f"data: {version}\n\n".encode())
-                self.wfile.flush()
-                while True:
-                    version = state.wait_for_change(version, timeout=15)
-                    self.wfile.write(f"data: {version}\n\n".encode())
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                return
-
-    return Handler
-
-
-def _is_profile(rel: str) -> bool:
-    """campaign/slug/ (but not campaign/notice/): the pages that have a 公众号 version."""
-    parts = rel.strip("/").split("/")
-    return rel.endswith("/") and len(parts) == 2 and parts[1] != urls.NOTICE
-
-
-def _type(name: str) -> str:
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return (
-        f"{kind}; charset=utf-8"
-        if kind.startswith("text/") or kind.endswith(("javascript", "json"))
-        else kind
-    )
 
 
 def watch_paths(options: BuildOptions) -> list[Path]:

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import secrets
+import shutil
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,16 +26,24 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..checks.privacy import privacy_detector
 from ..checks.site import check_site
-from ..errors import Problem, Problems
+from ..errors import ContentError, Problem, Problems, UsageError
+from ..forms.export import export
+from ..forms.importing import run_import
+from ..forms.scaffold import new_campaign, new_honoree
 from ..load.content import Campaign, HonoreeSource, Site, honoree_order, load_site, parse_record
 from ..model.fields import Declared, fields_of
 from ..model.record import RECORD_ALIASES, STATUS_LABELS, Honour, MediaItem, Record
 from ..options import BuildOptions
 from ..pages.story import render_story
+from ..pipeline import build
 from ..write.atomic import atomic_write
+from ..write.output import write_zip
 from .edit import edit_record
 
 Form = Mapping[str, list[str]]
+Files = Mapping[str, list[tuple[str, bytes]]]  # field → (file name, bytes) of each upload
+IMPORTABLE = {".xlsx", ".docx"}
+MAX_UPLOAD_BYTES = 20_000_000
 HONOUR_KEYS = ("year", "title", "awarded_by")
 MEDIA_KEYS = ("outlet", "title", "date", "url")
 EXTRA_ROWS = 2
@@ -65,7 +77,13 @@ class Workbench:
     # --- requests -------------------------------------------------------------------------
 
     def handle(
-        self, method: str, path: str, form: Form, origin: str | None, query: Form | None = None
+        self,
+        method: str,
+        path: str,
+        form: Form,
+        origin: str | None,
+        query: Form | None = None,
+        files: Files | None = None,
     ) -> Response:
         parts = [p for p in path.split("/") if p]
         if method == "POST" and not self._allowed(form, origin):
@@ -87,6 +105,12 @@ class Workbench:
             )
         if not parts:
             return self._page("home.html", 200, site=site)
+        if parts == ["_build"] and method == "POST":
+            return self._build()
+        if parts == ["_site.zip"]:
+            return self._download(self._zip_path(), "application/zip", "site.zip")
+        if parts == ["_new"] and method == "POST":
+            return self._new_campaign(_one(form, "id").strip())
         campaign = next((c for c in site.campaigns if c.id == parts[0]), None)
         if campaign is None:
             return self._page("message.html", 404, title="找不到这个活动", text="")
@@ -94,6 +118,20 @@ class Workbench:
             if method == "POST":
                 return self._bulk_status(campaign, form)
             return self._campaign(site, campaign, problems)
+        if parts[1] == "_export.xlsx":
+            data, _ = export(self.options.content, campaign.id, "xlsx", include_private=False)
+            return Response(
+                200,
+                data,
+                XLSX,
+                {"Content-Disposition": _attachment(f"{campaign.id}-推荐汇总表.xlsx")},
+            )
+        if parts[1] == "_new" and method == "POST":
+            return self._new_honoree(campaign, form)
+        if parts[1] == "_import" and method == "POST":
+            if len(parts) == 3 and parts[2] == "confirm":
+                return self._import(campaign, _one(form, "upload"), write=True)
+            return self._import(campaign, self._store_uploads(files or {}), write=False)
         honoree = next((h for h in campaign.honorees if h.folder.name == parts[1]), None)
         if honoree is None or len(parts) > 3:
             return self._page("message.html", 404, title="找不到这位人选", text="")
@@ -239,6 +277,80 @@ class Workbench:
             "message.html", 200, title="已更新状态", text=note, back=f"/_admin/{campaign.id}/"
         )
 
+    def _build(self) -> Response:
+        """The real build, into the same output/ as ``site-builder build``, and its zip."""
+        options = BuildOptions(
+            content=self.options.content,
+            output=self.options.output,
+            cache=self.options.cache,
+            display_root=self.options.content.resolve().parent,
+        )
+        try:
+            result = build(options)
+        except ContentError as exc:
+            return self._page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
+        except UsageError as exc:
+            return self._page("message.html", 200, title="无法生成网站", text=str(exc))
+        write_zip(self.options.output, self._zip_path())
+        return self._page("build.html", 200, ok=True, result=result, output=self.options.output)
+
+    def _zip_path(self) -> Path:
+        return self.options.cache_dir / "workbench" / "site.zip"
+
+    def _download(self, path: Path, kind: str, name: str) -> Response:
+        if not path.is_file():
+            return self._page(
+                "message.html", 404, title="还没有生成压缩包", text="请先点“生成网站”。"
+            )
+        return Response(200, path.read_bytes(), kind, {"Content-Disposition": _attachment(name)})
+
+    def _new_campaign(self, campaign_id: str) -> Response:
+        try:
+            path = new_campaign(self.options.content, campaign_id)
+        except UsageError as exc:
+            return self._page("message.html", 400, title="没有新建活动", text=str(exc))
+        return Response(303, headers={"Location": f"/_admin/{path.parent.name}/"})
+
+    def _new_honoree(self, campaign: Campaign, form: Form) -> Response:
+        try:
+            path = new_honoree(
+                self.options.content, campaign.id, _one(form, "name"),
+                _one(form, "unit").strip(), _one(form, "category").strip(),
+            )  # fmt: skip
+        except UsageError as exc:
+            return self._page("message.html", 400, title="没有新建人选", text=str(exc))
+        return Response(303, headers={"Location": f"/_admin/{campaign.id}/{path.parent.name}/"})
+
+    def _store_uploads(self, files: Files) -> str:
+        """The uploaded forms, under safe names in a fresh folder of the cache; its id."""
+        upload = secrets.token_hex(8)
+        folder = self._uploads() / upload
+        for name, data in files.get("files", []):
+            safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(name).name)[-100:]
+            if Path(safe).suffix.lower() in IMPORTABLE and 0 < len(data) <= MAX_UPLOAD_BYTES:
+                atomic_write(folder / safe, data)
+        return upload
+
+    def _uploads(self) -> Path:
+        return self.options.cache_dir / "workbench" / "uploads"
+
+    def _import(self, campaign: Campaign, upload: str, write: bool) -> Response:
+        folder = self._uploads() / upload if re.fullmatch(r"[0-9a-f]{16}", upload) else None
+        paths = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
+        if not paths:
+            return self._page(
+                "message.html", 400, title="没有可以导入的文件",
+                text="请选择 .xlsx 推荐汇总表或 .docx 推荐表（每个不超过 20 MB）。",
+                back=f"/_admin/{campaign.id}/",
+            )  # fmt: skip
+        plan, notes, written = run_import(self.options.content, campaign.id, paths, write, False)
+        if write:
+            shutil.rmtree(folder or paths[0].parent, ignore_errors=True)
+        return self._page(
+            "import.html", 200, campaign=campaign, plan=plan, notes=notes, written=written,
+            upload=upload, write=write,
+        )  # fmt: skip
+
     def _undo(self, campaign: Campaign, h: HonoreeSource) -> Response:
         undo = self._undo_path(h)
         if not undo.is_file():
@@ -318,6 +430,14 @@ def to_record(key: str, value: Any) -> Any:
     if key == "union_member":
         return {"是": True, "否": False}.get(value)
     return value or None
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(name: str) -> str:
+    """A download's file name, Chinese included (RFC 6266)."""
+    return f"attachment; filename=download; filename*=UTF-8''{urllib.parse.quote(name)}"
 
 
 def _one(form: Form, name: str) -> str:

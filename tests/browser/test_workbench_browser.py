@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 from site_builder.dev.serve import start
 from site_builder.pipeline import BuildOptions
 
+from ..test_intake import summary_xlsx
 from .conftest import AXE, DESKTOP, PHONE, ROOT, new_page
 
 pytestmark = pytest.mark.browser
@@ -63,6 +64,22 @@ def test_officer_approves_and_fixes_records_in_the_browser(
         preview = server.url + f"{campaign}/geng-xiaodong/"
         page.goto(preview)
         expect(page.locator("main")).to_contain_text("（工作台修改）", timeout=20_000)
+
+        # import the summary table through a real upload: preview first, then confirm
+        page.goto(server.admin_url + f"{campaign}/")
+        page.set_input_files("#import-files", str(summary_xlsx(tmp_path / "汇总表.xlsx")))
+        page.get_by_role("button", name="上传并预览").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("导入预览")
+        expect(page.locator("table")).to_contain_text("张伟")
+        assert not (content / campaign / "honorees" / "zhang-wei").exists()
+        page.get_by_role("button", name="确认导入").click()
+        expect(page.get_by_role("status")).to_contain_text("已写入")
+        assert (content / campaign / "honorees" / "zhang-wei" / "index.md").is_file()
+
+        # and build the site from the workbench
+        page.goto(server.admin_url)
+        page.get_by_role("button", name="生成网站").click()
+        expect(page.get_by_role("status")).to_contain_text("已生成", timeout=60_000)
     finally:
         context.close()
 

@@ -1,0 +1,243 @@
+"""The preview server's HTTP side: the site from memory under its sub-path, live reload,
+the preparing page, HEAD, the --lan token, and the 工作台 at /_admin/ (this computer only)."""
+
+from __future__ import annotations
+
+import http.server
+import mimetypes
+import urllib.parse
+from typing import Any
+
+from ..pages import urls
+from ..pages.render import is_hashed
+from ..workbench.app import Workbench
+from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
+from .state import DevState
+
+ADMIN = "/_admin/"
+MAX_FORM_BYTES = 20_000_000
+
+
+def read_multipart(
+    content_type: str, length: int, stream: Any
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, bytes]]]]:
+    """A multipart form (file uploads) as fields and files, with python-multipart: the
+    standard library's cgi module is gone in Python 3.13."""
+    import python_multipart
+
+    form: dict[str, list[str]] = {}
+    files: dict[str, list[tuple[str, bytes]]] = {}
+
+    def on_field(item: Any) -> None:
+        name = item.field_name.decode()
+        form.setdefault(name, []).append((item.value or b"").decode("utf-8", "replace"))
+
+    def on_file(item: Any) -> None:
+        item.file_object.seek(0)
+        name = (item.file_name or b"").decode("utf-8", "replace")
+        files.setdefault(item.field_name.decode(), []).append((name, item.file_object.read()))
+        item.close()  # large uploads spill to a temporary file
+
+    headers = {"Content-Type": content_type.encode(), "Content-Length": str(length).encode()}
+    python_multipart.parse_form(headers, stream, on_field, on_file)
+    return form, files
+
+
+def make_handler(
+    state: DevState, workbench: Workbench | None = None
+) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = (
+            True  # headers and body go out at once: no 40 ms delayed-ACK stall
+        )
+        head_only = False
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_HEAD(self) -> None:
+            """What GET would answer, without the body (link checkers, curl -I)."""
+            self.head_only = True
+            self.do_GET()
+
+        def do_POST(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if workbench is None or not path.startswith(ADMIN):
+                self.reply(405, b"", "text/plain; charset=utf-8")
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_FORM_BYTES:
+                self.reply(
+                    413, "上传的内容太大（不超过 20 MB）".encode(), "text/plain; charset=utf-8"
+                )
+                return
+            kind = self.headers.get("Content-Type", "")
+            if kind.startswith("multipart/form-data"):
+                form, files = read_multipart(kind, length, self.rfile)
+                self.admin("POST", path, form, files)
+                return
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            form = urllib.parse.parse_qs(body, keep_blank_values=True)
+            self.admin("POST", path, form)
+
+        def admin(
+            self,
+            method: str,
+            path: str,
+            form: dict[str, list[str]],
+            files: dict[str, list[tuple[str, bytes]]] | None = None,
+        ) -> None:
+            assert workbench is not None
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            response = workbench.handle(
+                method,
+                urllib.parse.unquote(path[len(ADMIN) :]),
+                form,
+                self.headers.get("Origin"),
+                query,
+                files,
+            )
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not self.head_only:
+                self.wfile.write(response.body)
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if workbench is not None and (path + "/").startswith(ADMIN):
+                self.admin("GET", path if path.endswith("/") else path + "/", {})
+                return
+            if state.prefix:  # serve --lan: nothing at all without the token
+                if not path.startswith(state.prefix + "/"):
+                    self.reply(404, b"", "text/plain; charset=utf-8")
+                    return
+                path = path[len(state.prefix) :]
+            base = state.base_path
+            if not path.startswith(base):
+                self.send_response(302)
+                self.send_header("Location", state.prefix + base)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            rel = path[len(base) :]
+            if rel == RELOAD_PATH + "events":
+                self.events()
+            elif rel == RELOAD_PATH + "reload.js":
+                self.reply(200, RELOAD_JS.encode(), "application/javascript", immutable=True)
+            elif rel == RELOAD_PATH + "copy.js":
+                self.reply(200, COPY_JS.encode(), "application/javascript", immutable=True)
+            elif rel.startswith(WECHAT_PATH):
+                with state.cond:
+                    article = state.article
+                html_text = article(rel[len(WECHAT_PATH) :]) if article else None
+                if html_text is None:
+                    self.reply(404, b"", "text/plain; charset=utf-8")
+                else:
+                    self.reply(200, html_text.encode(), "text/html; charset=utf-8")
+            else:
+                self.page(rel)
+
+        def script(self) -> str:
+            base = state.prefix + state.base_path
+            return (
+                f'<script src="{base}{RELOAD_PATH}reload.js" data-events="{base}{RELOAD_PATH}events" defer>'
+                "</script>"
+            )
+
+        def page(self, rel: str) -> None:
+            with state.cond:
+                files, images, problems = state.files, state.images, state.problems
+                detail, waiting, progress = state.detail, state.preparing, state.progress
+            key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+            if waiting and not files and not problems:
+                self.reply(200, preparing(progress, self.script()), "text/html; charset=utf-8")
+                return
+            if key not in files and key not in images and f"{key}/index.html" in files:
+                self.send_response(301)
+                self.send_header("Location", state.prefix + state.base_path + rel + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            is_html = key.endswith(".html") or (key not in files and key not in images)
+            if problems and is_html:
+                body = overlay(problems, self.script(), detail)
+                self.reply(200, body, "text/html; charset=utf-8")
+            elif key in files:
+                body = self.inject(files[key], rel) if key.endswith(".html") else files[key]
+                self.reply(200, body, _type(key), immutable=is_hashed(key))
+            elif key in images and images[key].is_file():
+                self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
+            else:
+                self.reply(
+                    404,
+                    self.inject(files.get("404.html", b"<h1>404</h1>")),
+                    "text/html; charset=utf-8",
+                )
+
+        def inject(self, page: bytes, rel: str = "") -> bytes:
+            if state.prefix:  # 404.html links from the site root: put the token in front
+                base = state.base_path.encode()
+                page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
+            scripts = self.script()
+            if _is_profile(rel):
+                tools = state.prefix + state.base_path + RELOAD_PATH
+                scripts += f'<script src="{tools}copy.js" data-article="{tools}wechat/{rel}" defer></script>'
+            return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
+
+        def reply(
+            self, status: int, body: bytes, content_type: str, immutable: bool = False
+        ) -> None:
+            # Hashed files never change, so a reload refetches only the page itself.
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header(
+                "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-store"
+            )
+            self.end_headers()
+            if not self.head_only:
+                self.wfile.write(body)
+
+        def events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            if self.head_only:
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.end_headers()
+            with state.cond:
+                version = state.version
+            try:
+                self.wfile.write(f"data: {version}\n\n".encode())
+                self.wfile.flush()
+                while True:
+                    version = state.wait_for_change(version, timeout=15)
+                    self.wfile.write(f"data: {version}\n\n".encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def _is_profile(rel: str) -> bool:
+    """campaign/slug/ (but not campaign/notice/): the pages that have a 公众号 version."""
+    parts = rel.strip("/").split("/")
+    return rel.endswith("/") and len(parts) == 2 and parts[1] != urls.NOTICE
+
+
+def _type(name: str) -> str:
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return (
+        f"{kind}; charset=utf-8"
+        if kind.startswith("text/") or kind.endswith(("javascript", "json"))
+        else kind
+    )
