@@ -309,3 +309,124 @@ def test_import_previews_then_writes_on_confirmation(bench: Workbench, tmp_path:
         "POST", f"{CAMPAIGN}/_import/confirm", _form(token=TOKEN, upload="../../../etc"), ORIGIN
     )
     assert forged.status == 400
+
+
+def _notice_form(bench: Workbench) -> dict[str, list[str]]:
+    html = bench.handle("GET", f"{CAMPAIGN}/_notice", {}, None).body.decode()
+    import bs4
+
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    form: dict[str, list[str]] = {}
+    for control in soup.select("#notice-form input[name], #notice-form textarea[name]"):
+        value = control.get_text() if control.name == "textarea" else control.get("value", "")
+        form[str(control["name"])] = [str(value)]
+    return form
+
+
+def test_notice_form_shows_the_period_and_saves_only_what_changed(bench: Workbench) -> None:
+    page = bench.handle("GET", f"{CAMPAIGN}/_notice", {}, None).body.decode()
+    assert "2024年3月28日至4月3日（5个工作日）" in page
+    form = _notice_form(bench)
+    live = dict(form, **{"n.working_days": ["7"]})
+    assert bench.handle("POST", f"{CAMPAIGN}/_notice/period", live, ORIGIN).body.decode() == (
+        "2024年3月28日至4月8日（7个工作日）"
+    )  # across 清明 (4-4 to 4-6) and the weekend
+    path = bench.options.content / CAMPAIGN / "campaign.yaml"
+    before = path.read_text("utf-8")
+    form["n.working_days"] = ["7"]
+    form["n.phones"] = ["0000-0000000\n0000-1111111"]
+    response = bench.handle("POST", f"{CAMPAIGN}/_notice", form, ORIGIN)
+    assert response.status == 200 and "已保存" in response.body.decode()
+    assert _changed_lines(before, path.read_text("utf-8")) == [
+        "-  工作日数: 5",
+        "+  工作日数: 7",
+        '-    电话: ["0000-0000000"]',
+        "+    电话:",
+        "+      - 0000-0000000",
+        "+      - 0000-1111111",
+    ]
+
+
+def test_a_notice_period_too_short_is_not_saved(bench: Workbench) -> None:
+    path = bench.options.content / CAMPAIGN / "campaign.yaml"
+    before = path.read_text("utf-8")
+    form = _notice_form(bench)
+    form["n.working_days"], form["n.end"] = [""], ["2024-03-29"]
+    response = bench.handle("POST", f"{CAMPAIGN}/_notice", form, ORIGIN)
+    assert response.status == 422 and path.read_text("utf-8") == before
+    assert "只有 2 个工作日，少于规定的 5 个" in response.body.decode()
+
+
+def _jpeg(size: tuple[int, int] = (800, 600)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (120, 80, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _digest_of(bench: Workbench, slug: str) -> str:
+    html = bench.handle("GET", f"{CAMPAIGN}/{slug}/", {}, None).body.decode()
+    found = re.search(r'name="digest" value="([0-9a-f]{16})"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_photo_upload_checks_the_file_like_the_build(bench: Workbench) -> None:
+    folder = bench.options.content / CAMPAIGN / "honorees/chen-lixin"
+    before = sorted(p.name for p in folder.iterdir())
+    url = f"{CAMPAIGN}/chen-lixin/_photos"
+
+    def upload(data: bytes, caption: str, kind: str = "work") -> int:
+        form = _form(
+            token=TOKEN, digest=_digest_of(bench, "chen-lixin"), kind=kind, caption=caption
+        )
+        return bench.handle("POST", url, form, ORIGIN, files={"photo": [("x.jpg", data)]}).status
+
+    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+    assert upload(heic, "说明") == 422  # the build's own HEIC message, nothing stored
+    assert upload(b"not a photo at all", "说明") == 422
+    assert upload(_jpeg(), "") == 400  # a work photo needs its caption
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert upload(_jpeg(), "在站点门口分拣快件") == 303
+    new = sorted(set(p.name for p in folder.iterdir()) - set(before))
+    assert new == ["work-3.jpg"]
+    text = (folder / "index.md").read_text("utf-8")
+    assert "{文件: work-3.jpg, 说明: 在站点门口分拣快件}" in text
+
+
+def test_photo_captions_order_removal_and_focus(bench: Workbench) -> None:
+    folder = bench.options.content / CAMPAIGN / "honorees/chen-lixin"
+    form = _form(
+        token=TOKEN,
+        digest=_digest_of(bench, "chen-lixin"),
+        **{
+            "photo.0.caption": "第一张，改过的说明",
+            "photo.0.order": "2",
+            "photo.1.caption": "第二张",
+            "photo.1.order": "1",
+            "portrait.focus": "0.5,0.3",
+        },
+    )
+    assert bench.handle("POST", f"{CAMPAIGN}/chen-lixin/_photos/update", form, ORIGIN).status == 303
+    text = (folder / "index.md").read_text("utf-8")
+    assert text.index("说明: 第二张") < text.index("说明: 第一张，改过的说明")
+    assert "焦点: 0.5,0.3" in text or '焦点: "0.5,0.3"' in text
+
+    form = _form(token=TOKEN, digest=_digest_of(bench, "chen-lixin"), **{"photo.0.remove": "1"})
+    form["photo.1.caption"] = ["第一张，改过的说明"]
+    assert bench.handle("POST", f"{CAMPAIGN}/chen-lixin/_photos/update", form, ORIGIN).status == 303
+    text = (folder / "index.md").read_text("utf-8")
+    assert "第二张" not in text
+    trash = list((bench.options.cache_dir / "workbench" / "trash").iterdir())
+    assert len(trash) == 1 and trash[0].name.startswith("chen-lixin-")  # set aside, not deleted
+
+
+def test_photos_are_only_served_from_their_own_folder(bench: Workbench) -> None:
+    ok = bench.handle("GET", f"{CAMPAIGN}/chen-lixin/_photo/portrait.jpg", {}, None)
+    assert ok.status == 200 and ok.body[:2] == b"\xff\xd8"
+    for name in ("..", "index.md", "index.md/..", ".hidden", "..%2fsite.yaml"):
+        response = bench.handle("GET", f"{CAMPAIGN}/chen-lixin/_photo/{name}", {}, None)
+        assert response.status == 404, name

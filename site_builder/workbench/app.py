@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import secrets
 import shutil
 import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,37 +23,37 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..checks.privacy import privacy_detector
 from ..checks.site import check_site
-from ..errors import ContentError, Problem, Problems, UsageError
+from ..errors import ContentError, PhotoError, Problem, Problems, UsageError
 from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree
-from ..load.content import Campaign, HonoreeSource, Site, honoree_order, load_site, parse_record
-from ..model.fields import Declared, fields_of
-from ..model.record import RECORD_ALIASES, STATUS_LABELS, Honour, MediaItem, Record
+from ..load.content import (
+    Campaign,
+    HonoreeSource,
+    Site,
+    honoree_order,
+    load_site,
+    parse_record,
+)
+from ..model.record import RECORD_ALIASES, STATUS_LABELS
 from ..options import BuildOptions
 from ..pages.story import render_story
 from ..pipeline import build
 from ..write.atomic import atomic_write
 from ..write.output import write_zip
 from .edit import edit_record
-
-Form = Mapping[str, list[str]]
-Files = Mapping[str, list[tuple[str, bytes]]]  # field → (file name, bytes) of each upload
-IMPORTABLE = {".xlsx", ".docx"}
-MAX_UPLOAD_BYTES = 20_000_000
-HONOUR_KEYS = ("year", "title", "awarded_by")
-MEDIA_KEYS = ("outlet", "title", "date", "url")
-EXTRA_ROWS = 2
-# Fields shown elsewhere on the record page or not edited by a form control.
-NOT_IN_FORM = {"portrait", "photos", "honours", "media", "badges"}
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
+from .forms import Form, digest, form_fields, form_values, one, to_record, values_from_form
+from .notice import notice_period, notice_values, save_notice, show_notice
+from .photos import (
+    changes_for_update,
+    changes_for_upload,
+    listed,
+    photo_rows,
+    set_aside,
+    store_photo,
+)
+from .response import Response
+from .uploads import Files, store_uploads, stored
 
 
 @dataclass
@@ -110,7 +107,7 @@ class Workbench:
         if parts == ["_site.zip"]:
             return self._download(self._zip_path(), "application/zip", "site.zip")
         if parts == ["_new"] and method == "POST":
-            return self._new_campaign(_one(form, "id").strip())
+            return self._new_campaign(one(form, "id").strip())
         campaign = next((c for c in site.campaigns if c.id == parts[0]), None)
         if campaign is None:
             return self._page("message.html", 404, title="找不到这个活动", text="")
@@ -128,15 +125,29 @@ class Workbench:
             )
         if parts[1] == "_new" and method == "POST":
             return self._new_honoree(campaign, form)
+        if parts[1] == "_notice":
+            if len(parts) == 3 and parts[2] == "period" and method == "POST":
+                return Response(200, notice_period(campaign, form).encode())
+            if method == "POST":
+                return save_notice(self, campaign, form)
+            return show_notice(self, campaign, notice_values(campaign), [], "")
         if parts[1] == "_import" and method == "POST":
             if len(parts) == 3 and parts[2] == "confirm":
-                return self._import(campaign, _one(form, "upload"), write=True)
-            return self._import(campaign, self._store_uploads(files or {}), write=False)
+                return self._import(campaign, one(form, "upload"), write=True)
+            return self._import(campaign, store_uploads(self._uploads(), files or {}), write=False)
         honoree = next((h for h in campaign.honorees if h.folder.name == parts[1]), None)
-        if honoree is None or len(parts) > 3:
+        if honoree is None or len(parts) > 4:
             return self._page("message.html", 404, title="找不到这位人选", text="")
+        if len(parts) >= 3 and parts[2] == "_photo" and len(parts) == 4:
+            photo = listed(honoree, parts[3])
+            if photo is None:
+                return self._page("message.html", 404, title="找不到这张照片", text="")
+            kind = "image/png" if photo.suffix.lower() == ".png" else "image/jpeg"
+            return Response(200, photo.read_bytes(), kind)
+        if len(parts) >= 3 and parts[2] == "_photos" and method == "POST":
+            return self._photos(campaign, honoree, form, files or {}, update=len(parts) == 4)
         if len(parts) == 3 and parts[2] == "preview" and method == "POST":
-            return Response(200, render_story(_one(form, "story")).encode())
+            return Response(200, render_story(one(form, "story")).encode())
         if len(parts) == 3 and parts[2] == "undo" and method == "POST":
             return self._undo(campaign, honoree)
         if method == "POST":
@@ -148,7 +159,7 @@ class Workbench:
         )
 
     def _allowed(self, form: Form, origin: str | None) -> bool:
-        given = _one(form, "token")
+        given = one(form, "token")
         return origin in self.origins and hmac.compare_digest(given.encode(), self.token.encode())
 
     # --- pages ----------------------------------------------------------------------------
@@ -170,7 +181,7 @@ class Workbench:
         rows = []
         for h in sorted(campaign.honorees, key=honoree_order):
             own = [p for p in found if p.path.startswith(f"{prefix}honorees/{h.folder.name}/")]
-            rows.append((h, _digest(h.path.read_text("utf-8")), own))
+            rows.append((h, digest(h.path.read_text("utf-8")), own))
         general = [p for p in found if not p.path.startswith(f"{prefix}honorees/")]
         return self._page(
             "campaign.html", 200, campaign=campaign, counts=counts, quotas=quotas, rows=rows,
@@ -193,8 +204,10 @@ class Workbench:
             by_field.setdefault(key if key else "", []).append(p)
         return self._page(
             "record.html", status, campaign=campaign, h=h, values=values, fields=form_fields(),
-            by_field=by_field, saved=saved, message=message, digest=_digest(h.path.read_text("utf-8")),
+            by_field=by_field, saved=saved, message=message, digest=digest(h.path.read_text("utf-8")),
             status_labels=STATUS_LABELS, undo=self._undo_path(h).is_file(),
+            photos=photo_rows(h), portrait=h.record.portrait,
+            default_portrait=next((p.name for p in h.folder.glob("portrait.*")), ""),
         )  # fmt: skip
 
     def _page(self, template: str, status: int, **context: Any) -> Response:
@@ -205,7 +218,7 @@ class Workbench:
 
     def _save(self, site: Site, campaign: Campaign, h: HonoreeSource, form: Form) -> Response:
         text = h.path.read_text("utf-8")
-        if _one(form, "digest") != _digest(text):
+        if one(form, "digest") != digest(text):
             return self._record(
                 campaign, h, form_values(h), [], saved=False, status=409,
                 message="保存被拒绝：打开表单之后，这个文件已被别处修改（文本编辑器或 git）。"
@@ -253,7 +266,7 @@ class Workbench:
         return [p for p in problems if p.path.startswith(own)]
 
     def _bulk_status(self, campaign: Campaign, form: Form) -> Response:
-        status = _one(form, "status")
+        status = one(form, "status")
         if status not in STATUS_LABELS.values():
             return self._page("message.html", 400, title="没有选择状态", text="")
         changed, refused = 0, []
@@ -262,7 +275,7 @@ class Workbench:
             if h is None:
                 continue
             text = h.path.read_text("utf-8")
-            if _one(form, f"digest.{slug}") != _digest(text):
+            if one(form, f"digest.{slug}") != digest(text):
                 refused.append(h.record.name)
                 continue
             new = edit_record(text, {"status": status})
@@ -314,29 +327,57 @@ class Workbench:
     def _new_honoree(self, campaign: Campaign, form: Form) -> Response:
         try:
             path = new_honoree(
-                self.options.content, campaign.id, _one(form, "name"),
-                _one(form, "unit").strip(), _one(form, "category").strip(),
+                self.options.content, campaign.id, one(form, "name"),
+                one(form, "unit").strip(), one(form, "category").strip(),
             )  # fmt: skip
         except UsageError as exc:
             return self._page("message.html", 400, title="没有新建人选", text=str(exc))
         return Response(303, headers={"Location": f"/_admin/{campaign.id}/{path.parent.name}/"})
 
-    def _store_uploads(self, files: Files) -> str:
-        """The uploaded forms, under safe names in a fresh folder of the cache; its id."""
-        upload = secrets.token_hex(8)
-        folder = self._uploads() / upload
-        for name, data in files.get("files", []):
-            safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(name).name)[-100:]
-            if Path(safe).suffix.lower() in IMPORTABLE and 0 < len(data) <= MAX_UPLOAD_BYTES:
-                atomic_write(folder / safe, data)
-        return upload
+    def _photos(
+        self, campaign: Campaign, h: HonoreeSource, form: Form, files: Files, update: bool
+    ) -> Response:
+        text = h.path.read_text("utf-8")
+        if one(form, "digest") != digest(text):
+            return self._record(
+                campaign, h, form_values(h), [], saved=False, status=409,
+                message="保存被拒绝：这个文件在打开本页后被别处修改过。请重新打开本页。",
+            )  # fmt: skip
+        removed: list[str] = []
+        if update:
+            changes, removed = changes_for_update(h, form, one)
+        else:
+            kind = "portrait" if one(form, "kind") == "portrait" else "work"
+            caption = one(form, "caption").strip()
+            uploads = files.get("photo", [])
+            if not uploads:
+                return self._record(campaign, h, form_values(h), [], False, 400, "请选择照片。")
+            if kind == "work" and not caption:
+                return self._record(
+                    campaign, h, form_values(h), [], False, 400,
+                    "请写照片说明：读屏软件会读出它，没有说明的照片不会发布。",
+                )  # fmt: skip
+            try:
+                scratch = self.options.cache_dir / "workbench"
+                name = store_photo(h, uploads[0][1], kind, scratch)
+            except PhotoError as exc:
+                return self._record(
+                    campaign, h, form_values(h), [], False, 422, f"{exc.message} — {exc.fix}"
+                )
+            changes = changes_for_upload(h, name, kind, caption)
+        atomic_write(self._undo_path(h), text.encode())
+        atomic_write(h.path, edit_record(text, changes).encode())
+        for name in removed:
+            set_aside(h, name, self.options.cache_dir / "workbench" / "trash")
+        return Response(
+            303, headers={"Location": f"/_admin/{campaign.id}/{h.folder.name}/?saved=1"}
+        )
 
     def _uploads(self) -> Path:
         return self.options.cache_dir / "workbench" / "uploads"
 
     def _import(self, campaign: Campaign, upload: str, write: bool) -> Response:
-        folder = self._uploads() / upload if re.fullmatch(r"[0-9a-f]{16}", upload) else None
-        paths = sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []
+        paths = stored(self._uploads(), upload)
         if not paths:
             return self._page(
                 "message.html", 400, title="没有可以导入的文件",
@@ -345,7 +386,7 @@ class Workbench:
             )  # fmt: skip
         plan, notes, written = run_import(self.options.content, campaign.id, paths, write, False)
         if write:
-            shutil.rmtree(folder or paths[0].parent, ignore_errors=True)
+            shutil.rmtree(paths[0].parent, ignore_errors=True)
         return self._page(
             "import.html", 200, campaign=campaign, plan=plan, notes=notes, written=written,
             upload=upload, write=write,
@@ -368,82 +409,9 @@ class Workbench:
         return self.options.cache_dir / "workbench" / "undo" / f"{key}.md"
 
 
-# --- the record form -------------------------------------------------------------------------------
-
-
-def form_fields() -> list[Declared]:
-    return [d for d in fields_of(Record) if d.key not in NOT_IN_FORM]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if hasattr(value, "year") and hasattr(value, "month") and not hasattr(value, "day"):
-        return f"{value.year}.{value.month:02d}"
-    return str(value)
-
-
-def form_values(h: HonoreeSource) -> dict[str, Any]:
-    """What the form shows for a record, as text."""
-    rec = h.record
-    values: dict[str, Any] = {d.key: _text(getattr(rec, d.key)) for d in form_fields()}
-    values["status"] = STATUS_LABELS[rec.status]
-    values["honours"] = [{k: _text(getattr(x, k)) for k in HONOUR_KEYS} for x in rec.honours]
-    values["media"] = [{k: _text(getattr(x, k)) for k in MEDIA_KEYS} for x in rec.media]
-    values["badges"] = "\n".join(rec.badges)
-    values["story"] = h.story.rstrip("\n")
-    return values
-
-
-def values_from_form(form: Form) -> dict[str, Any]:
-    values: dict[str, Any] = {d.key: _one(form, f"f.{d.key}").strip() for d in form_fields()}
-    values["honours"] = _rows(form, "honours", HONOUR_KEYS)
-    values["media"] = _rows(form, "media", MEDIA_KEYS)
-    values["badges"] = "\n".join(
-        line.strip() for line in _one(form, "f.badges").splitlines() if line.strip()
-    )
-    values["story"] = _one(form, "story").rstrip()
-    return values
-
-
-def _rows(form: Form, name: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
-    rows = []
-    for i in range(200):
-        row = {k: _one(form, f"{name}.{i}.{k}").strip() for k in keys}
-        if not any(f"{name}.{i}.{k}" in form for k in keys):
-            break
-        if any(row.values()):
-            rows.append(row)
-    return rows
-
-
-def to_record(key: str, value: Any) -> Any:
-    """A form value as the record file writes it (Chinese keys inside lists)."""
-    if key in ("honours", "media"):
-        model = Honour if key == "honours" else MediaItem
-        labels = {d.key: d.label for d in fields_of(model)}
-        return [{labels[k]: v for k, v in row.items() if v} for row in value]
-    if key == "badges":
-        return [line for line in value.splitlines() if line]
-    if key == "union_member":
-        return {"是": True, "否": False}.get(value)
-    return value or None
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _attachment(name: str) -> str:
     """A download's file name, Chinese included (RFC 6266)."""
     return f"attachment; filename=download; filename*=UTF-8''{urllib.parse.quote(name)}"
-
-
-def _one(form: Form, name: str) -> str:
-    values = form.get(name)
-    return values[0] if values else ""
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]

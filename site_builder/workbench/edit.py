@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..load.text import parse_yaml, split_front_matter
+from ..load.text import Loc, parse_yaml, split_front_matter
 from ..model.record import RECORD_ALIASES, RECORD_LABELS
 
 # Plain scalars YAML could read as something else, or that our reader would mistake.
@@ -62,51 +62,67 @@ def field_lines(label: str, value: Any) -> list[str]:
 
 
 def _spans(
-    yaml_lines: list[str], doc_lines: Mapping[tuple[str | int, ...], int]
+    lines: list[str], doc_lines: Mapping[Loc, int], parent: Loc, offset: int, limit: int
 ) -> dict[str, tuple[int, int]]:
-    """Top-level key (as written) → (first, last) index into ``yaml_lines``, comments after
-    the value and blank lines left to the next key."""
+    """Keys of the mapping at ``parent`` (as written) → (first, last) index into ``lines``;
+    comments after a value and blank lines before the next key are left out."""
     starts = sorted(
-        (line - 2, str(loc[0])) for loc, line in doc_lines.items() if len(loc) == 1
-    )  # front matter starts on line 2 of the file
+        (line - offset, str(loc[-1]))
+        for loc, line in doc_lines.items()
+        if len(loc) == len(parent) + 1 and loc[: len(parent)] == parent and isinstance(loc[-1], str)
+    )
     spans = {}
     for i, (start, key) in enumerate(starts):
-        end = (starts[i + 1][0] if i + 1 < len(starts) else len(yaml_lines)) - 1
-        while end > start and (
-            not yaml_lines[end].strip() or yaml_lines[end].lstrip().startswith("#")
-        ):
+        end = (starts[i + 1][0] if i + 1 < len(starts) else limit) - 1
+        while end > start and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
             end -= 1
         spans[key] = (start, end)
     return spans
 
 
-def edit_record(text: str, changes: Mapping[str, Any]) -> str:
-    """index.md with the record fields in ``changes`` (declared name → value, None to
-    remove) set; every other line byte for byte as it was."""
-    yaml_text, _, _ = split_front_matter(text)
-    head = text[: text.index(yaml_text)] if yaml_text else "---\n"
-    tail = text[len(head) + len(yaml_text) :]
-    doc = parse_yaml(yaml_text, first_line=2)
+def edit_mapping(
+    yaml_text: str,
+    first_line: int,
+    parent: Loc,
+    changes: Mapping[str, Any],
+    aliases: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> str:
+    """``yaml_text`` with the keys in ``changes`` (declared name → value, None to remove) of
+    the mapping at ``parent`` set; every other line byte for byte as it was."""
+    doc = parse_yaml(yaml_text, first_line=first_line)
     if doc.problems:
-        raise ValueError("the front matter does not parse; it cannot be edited field by field")
+        raise ValueError("the YAML does not parse; it cannot be edited field by field")
     lines = yaml_text.split("\n")
-    if lines and lines[-1] == "":
+    trailing = lines[-1] == ""
+    if trailing:
         lines.pop()
-    spans = _spans(lines, doc.lines)
-    written = {RECORD_ALIASES.get(raw, raw): raw for raw in spans}
+    offset = first_line
+    limit = len(lines)
+    indent = ""
+    if parent:
+        start = doc.lines[parent] - offset
+        indent = re.match(r"\s*", lines[start]).group() + "  "  # type: ignore[union-attr]
+        siblings = _spans(lines, doc.lines, parent[:-1], offset, len(lines))
+        limit = siblings[str(parent[-1])][1] + 1
+    spans = _spans(lines, doc.lines, parent, offset, limit)
+    if spans:  # new keys line up with the ones already there
+        first = min(start for start, _ in spans.values())
+        indent = re.match(r"\s*", lines[first]).group()  # type: ignore[union-attr]
+    written = {aliases.get(raw, raw): raw for raw in spans}
     replacements: dict[int, tuple[int, list[str]]] = {}
     added: list[str] = []
     for key, value in changes.items():
         raw = written.get(key)
         if raw is None:
             if value not in (None, "", []):
-                added += field_lines(RECORD_LABELS[key], value)
+                added += [indent + line for line in field_lines(labels[key], value)]
             continue
         start, end = spans[raw]
-        new = [] if value in (None, "", []) and key not in ("status",) else field_lines(raw, value)
-        if new and end == start:  # keep a comment at the end of a one-line field
-            comment = _INLINE_COMMENT.search(lines[start])
-            if comment and not isinstance(value, list):
+        new = [] if value in (None, "", []) else [indent + x for x in field_lines(raw, value)]
+        if new and end == start and not isinstance(value, list):
+            comment = _INLINE_COMMENT.search(lines[start])  # keep a comment at the end
+            if comment:
                 new[0] += comment.group()
         replacements[start] = (end, new)
     out: list[str] = []
@@ -119,5 +135,18 @@ def edit_record(text: str, changes: Mapping[str, Any]) -> str:
         else:
             out.append(lines[i])
             i += 1
+        if i == limit and added:
+            out += added
+            added = []
     out += added
-    return head + "\n".join(out) + "\n" + tail
+    return "\n".join(out) + ("\n" if trailing else "")
+
+
+def edit_record(text: str, changes: Mapping[str, Any]) -> str:
+    """index.md with the record fields in ``changes`` (declared name → value, None to
+    remove) set; every other line byte for byte as it was."""
+    yaml_text, _, _ = split_front_matter(text)
+    head = text[: text.index(yaml_text)] if yaml_text else "---\n"
+    tail = text[len(head) + len(yaml_text) :]
+    edited = edit_mapping(yaml_text, 2, (), changes, RECORD_ALIASES, RECORD_LABELS)
+    return head + edited + tail

@@ -65,6 +65,28 @@ def test_officer_approves_and_fixes_records_in_the_browser(
         page.goto(preview)
         expect(page.locator("main")).to_contain_text("（工作台修改）", timeout=20_000)
 
+        # the portrait's focal point: a click sets it and shows the 5:7 crop at once
+        page.goto(server.admin_url + f"{campaign}/geng-xiaodong/")
+        image = page.locator("#focus-image")
+        box = image.bounding_box()
+        assert box is not None
+        before = page.locator("#focus-crop").bounding_box()
+        image.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.9})
+        focus = page.get_by_label("焦点（左右,上下，0 到 1；不写则取上方居中）").input_value()
+        assert focus.startswith("0.5") and float(focus.split(",")[1]) > 0.8
+        after = page.locator("#focus-crop").bounding_box()
+        assert before is not None and after is not None
+        assert abs(after["width"] / after["height"] - 5 / 7) < 0.02
+        # the frame stays on the photo (the demo portraits are 5:7 already, so it fills it)
+        shown = image.bounding_box()  # measured again: the click scrolled the page
+        assert shown is not None
+        assert after["x"] >= shown["x"] - 1 and after["y"] >= shown["y"] - 1
+        assert after["y"] + after["height"] <= shown["y"] + shown["height"] + 1
+        page.get_by_role("button", name="更新照片").click()
+        expect(page.get_by_role("status")).to_contain_text("已保存")
+        record = (content / campaign / "honorees" / "geng-xiaodong" / "index.md").read_text()
+        assert "焦点: " in record
+
         # import the summary table through a real upload: preview first, then confirm
         page.goto(server.admin_url + f"{campaign}/")
         page.set_input_files("#import-files", str(summary_xlsx(tmp_path / "汇总表.xlsx")))

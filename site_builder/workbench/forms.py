@@ -1,0 +1,88 @@
+"""The record form: what it shows for a record, and what a submitted form asks to change."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from ..load.content import HonoreeSource
+from ..model.fields import Declared, fields_of
+from ..model.record import STATUS_LABELS, Honour, MediaItem, Record
+
+Form = Mapping[str, list[str]]
+HONOUR_KEYS = ("year", "title", "awarded_by")
+MEDIA_KEYS = ("outlet", "title", "date", "url")
+# Fields shown elsewhere on the record page or not edited by a form control.
+NOT_IN_FORM = {"portrait", "photos", "honours", "media", "badges"}
+
+
+def form_fields() -> list[Declared]:
+    return [d for d in fields_of(Record) if d.key not in NOT_IN_FORM]
+
+
+def text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "year") and hasattr(value, "month") and not hasattr(value, "day"):
+        return f"{value.year}.{value.month:02d}"
+    return str(value)
+
+
+def form_values(h: HonoreeSource) -> dict[str, Any]:
+    """What the form shows for a record, as text."""
+    rec = h.record
+    values: dict[str, Any] = {d.key: text_of(getattr(rec, d.key)) for d in form_fields()}
+    values["status"] = STATUS_LABELS[rec.status]
+    values["honours"] = [{k: text_of(getattr(x, k)) for k in HONOUR_KEYS} for x in rec.honours]
+    values["media"] = [{k: text_of(getattr(x, k)) for k in MEDIA_KEYS} for x in rec.media]
+    values["badges"] = "\n".join(rec.badges)
+    values["story"] = h.story.rstrip("\n")
+    return values
+
+
+def values_from_form(form: Form) -> dict[str, Any]:
+    values: dict[str, Any] = {d.key: one(form, f"f.{d.key}").strip() for d in form_fields()}
+    values["honours"] = _rows(form, "honours", HONOUR_KEYS)
+    values["media"] = _rows(form, "media", MEDIA_KEYS)
+    values["badges"] = "\n".join(
+        line.strip() for line in one(form, "f.badges").splitlines() if line.strip()
+    )
+    values["story"] = one(form, "story").rstrip()
+    return values
+
+
+def _rows(form: Form, name: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    rows = []
+    for i in range(200):
+        row = {k: one(form, f"{name}.{i}.{k}").strip() for k in keys}
+        if not any(f"{name}.{i}.{k}" in form for k in keys):
+            break
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def to_record(key: str, value: Any) -> Any:
+    """A form value as the record file writes it (Chinese keys inside lists)."""
+    if key in ("honours", "media"):
+        model = Honour if key == "honours" else MediaItem
+        labels = {d.key: d.label for d in fields_of(model)}
+        return [{labels[k]: v for k, v in row.items() if v} for row in value]
+    if key == "badges":
+        return [line for line in value.splitlines() if line]
+    if key == "union_member":
+        return {"是": True, "否": False}.get(value)
+    return value or None
+
+
+def one(form: Form, name: str) -> str:
+    values = form.get(name)
+    return values[0] if values else ""
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a file's text: a save checks the file is still what was shown."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

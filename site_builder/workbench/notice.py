@@ -1,0 +1,147 @@
+"""The notice form: its values from campaign.yaml, the period they give, and the keys as
+the officer wrote them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from ..checks.notice import check_notice
+from ..checks.workdays import Calendar, period_problem
+from ..errors import Problem, Problems
+from ..load.content import Campaign, parse_campaign
+from ..model.config import CampaignConfig, Channels, Notice
+from ..model.dates import chinese_period
+from ..model.fields import aliases, labels_of
+from ..options import BuildOptions
+from ..write.atomic import atomic_write
+from .edit import edit_mapping
+from .forms import Form, digest, one, text_of
+from .response import Response
+
+
+class Pages(Protocol):
+    """What the notice actions need of the workbench."""
+
+    options: BuildOptions
+
+    def _page(self, template: str, status: int, **context: Any) -> Response: ...
+
+
+NOTICE_KEYS = ["title", "doc_number", "start", "end", "working_days", "min_working_days",
+               "issuers", "issued"]  # fmt: skip
+CHANNEL_KEYS = ["department", "phones", "email", "postal_address", "postcode", "visit_address",
+                "visit_hours"]  # fmt: skip
+NOTICE_ALIASES, NOTICE_LABELS = aliases(Notice), labels_of(Notice)
+CHANNEL_ALIASES, CHANNEL_LABELS = aliases(Channels), labels_of(Channels)
+LIST_KEYS = {"issuers", "phones"}
+
+
+def notice_values(campaign: Campaign) -> dict[str, str]:
+    notice = campaign.config.notice
+    values = dict.fromkeys(NOTICE_KEYS + CHANNEL_KEYS, "")
+    if notice is None:
+        return values
+    for key in NOTICE_KEYS:
+        value = getattr(notice, key)
+        values[key] = "\n".join(value) if key in LIST_KEYS else text_of(value)
+    for key in CHANNEL_KEYS:
+        value = getattr(notice.channels, key)
+        values[key] = "\n".join(value) if key in LIST_KEYS else text_of(value)
+    return values
+
+
+def yaml_value(key: str, value: str) -> Any:
+    if key in LIST_KEYS:
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value or None
+
+
+def written_key(
+    campaign: Campaign, key: str, parent: tuple[str | int, ...] = ()
+) -> tuple[str | int, ...]:
+    """The path of ``key`` in campaign.yaml as the officer wrote it (公示 or notice …)."""
+    for loc in campaign.doc.lines:
+        if len(loc) == len(parent) + 1 and loc[: len(parent)] == parent:
+            model_aliases = aliases(CampaignConfig) if not parent else NOTICE_ALIASES
+            if model_aliases.get(str(loc[-1])) == key:
+                return loc
+    raise KeyError(key)
+
+
+def notice_period(campaign: Campaign, form: Form) -> str:
+    """The period the form's dates give (2024年3月28日至4月3日（5个工作日）), or its problem."""
+    try:
+        start = dt.date.fromisoformat(one(form, "n.start").strip())
+        end_text = one(form, "n.end").strip()
+        end = dt.date.fromisoformat(end_text) if end_text else None
+        days_text = one(form, "n.working_days").strip()
+        days = int(days_text) if days_text else None
+        minimum = int(one(form, "n.min_working_days").strip() or 5)
+    except ValueError:
+        return "请把日期写成 2024-03-28 的样子，工作日数写整数。"
+    if end is None and days is None:
+        return "请写结束日期或工作日数。"
+    notice = campaign.config.notice
+    counts = notice.start_counts if notice is not None else True
+    period, problem = period_problem(
+        Calendar(campaign.config.calendar), start, end, days, minimum, counts
+    )
+    if problem is not None:
+        return f"{problem[1]} — {problem[2]}"
+    assert period is not None
+    return f"{chinese_period(period.start, period.end)}（{period.working_days}个工作日）"
+
+
+def show_notice(
+bench: Pages, campaign: Campaign, values: dict[str, str], problems: list[Problem], message: str,
+    status: int = 200,
+) -> Response:  # fmt: skip
+    return bench._page(
+        "notice.html", status, campaign=campaign, values=values, problems=problems,
+        message=message, digest=digest(campaign.path.read_text("utf-8")),
+        period=notice_period(campaign, {f"n.{k}": [v] for k, v in values.items()}),
+    )  # fmt: skip
+
+
+def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
+    text = campaign.path.read_text("utf-8")
+    if one(form, "digest") != digest(text):
+        return show_notice(bench,
+            campaign, notice_values(campaign), [], "保存被拒绝：campaign.yaml 在打开本页后被别处修改过，"
+            "本次没有写入。请重新打开本页。", 409,
+        )  # fmt: skip
+    if campaign.config.notice is None:
+        return show_notice(bench,
+            campaign, notice_values(campaign), [],
+            "campaign.yaml 里还没有“公示”设置：请用 site-builder new campaign 的模板添加后再来修改。",
+        )  # fmt: skip
+    values = {k: one(form, f"n.{k}").strip() for k in NOTICE_KEYS + CHANNEL_KEYS}
+    current = notice_values(campaign)
+    changed = {k: v for k, v in values.items() if v != current.get(k)}
+    if changed.get("end"):
+        changed["working_days"] = ""
+    elif changed.get("working_days"):
+        changed["end"] = ""
+    notice_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in NOTICE_KEYS}
+    channel_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in CHANNEL_KEYS}
+    notice_loc = written_key(campaign, "notice")
+    new = text
+    if channel_changes:
+        channel_loc = (*notice_loc, written_key(campaign, "channels", notice_loc)[-1])
+        new = edit_mapping(new, 1, channel_loc, channel_changes, CHANNEL_ALIASES, CHANNEL_LABELS)
+    if notice_changes:
+        new = edit_mapping(new, 1, notice_loc, notice_changes, NOTICE_ALIASES, NOTICE_LABELS)
+    if new == text:
+        return show_notice(bench, campaign, current, [], "没有改动。")
+    problems = Problems(display_root=bench.options.content.resolve())
+    config, doc = parse_campaign(new, campaign.path, problems)
+    if config is not None and config.notice is not None:
+        check_notice(Campaign(campaign.id, campaign.folder, config, doc), problems)
+    if problems.errors:
+        return show_notice(bench, campaign, values, problems.errors, "有错误，没有保存。", 422)
+    atomic_write(
+        bench.options.cache_dir / "workbench" / "undo" / f"{campaign.id}.yaml", text.encode()
+    )
+    atomic_write(campaign.path, new.encode())
+    return show_notice(bench, campaign, values, [], "已保存。")

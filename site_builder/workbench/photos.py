@@ -1,0 +1,127 @@
+"""Photos in the workbench: upload, caption, order, removal, the portrait's focal point.
+
+An upload is checked as the build checks a photo (``read_header``: a real JPEG or PNG,
+not a HEIC — with the same message as the build — not too many pixels) before it is
+stored, under a name the workbench chooses (portrait.jpg, work-N.jpg), in that
+honouree's folder and nowhere else. The record then lists it (证件照 / 工作照), written
+field by field like every other change. A removed photo is moved to the cache, not
+deleted, so 撤销 and the officer's own mistakes can be undone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..checks.photos import PHOTO_SUFFIXES
+from ..errors import PhotoError
+from ..load.content import HonoreeSource
+from ..media.imaging import read_header
+from ..options import DEFAULT_MAX_PIXELS
+from ..write.atomic import atomic_write, replace
+
+MAX_PHOTO_BYTES = 20_000_000
+SUFFIXES = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
+
+
+def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
+    """Check an uploaded photo and keep it in the honouree's folder; its file name.
+
+    Raises PhotoError (message and fix, as the build says them) for anything that is
+    not a usable JPEG or PNG.
+    """
+    if not 0 < len(data) <= MAX_PHOTO_BYTES:
+        raise PhotoError("照片文件是空的或超过 20 MB", "请用手机原图或导出的 JPG（通常 2–8 MB）")
+    probe = scratch / "upload.bin"
+    atomic_write(probe, data)
+    try:
+        header = read_header(probe, DEFAULT_MAX_PIXELS)
+    finally:
+        probe.unlink(missing_ok=True)
+    suffix = SUFFIXES.get(header.format)
+    if suffix is None:
+        raise PhotoError(f"不支持的图片格式 {header.format}", "请上传 JPG 或 PNG 照片")
+    if kind == "portrait":
+        name = f"portrait{suffix}"
+    else:
+        taken = {p.name for p in h.folder.iterdir()}
+        name = next(f"work-{i}{suffix}" for i in range(1, 1000) if f"work-{i}{suffix}" not in taken)
+    atomic_write(h.folder / name, data)
+    return name
+
+
+def photo_rows(h: HonoreeSource) -> list[dict[str, Any]]:
+    """The work photos as the form shows them: file, caption, focus."""
+    return [
+        {"file": p.file, "caption": p.caption or "", "focus": p.focus or ""}
+        for p in h.record.photos
+    ]
+
+
+def listed(h: HonoreeSource, name: str) -> Path | None:
+    """A photo of this honouree's folder by its plain file name, or None."""
+    if not re.fullmatch(r"[\w.\-\u4e00-\u9fff]+", name) or name.startswith("."):
+        return None
+    if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
+        return None  # photos only: never the record itself
+    path = h.folder / name
+    return path if path.is_file() and path.parent == h.folder else None
+
+
+def set_aside(h: HonoreeSource, name: str, trash: Path) -> None:
+    """A removed photo goes to the cache's trash folder, not away."""
+    path = listed(h, name)
+    if path is not None:
+        trash.mkdir(parents=True, exist_ok=True)
+        replace(path, trash / f"{h.folder.name}-{name}")
+
+
+def changes_for_upload(h: HonoreeSource, name: str, kind: str, caption: str) -> dict[str, Any]:
+    """The record change that lists a newly stored photo."""
+    if kind == "portrait":
+        return {"portrait": {"文件": name}}
+    rows = [_row(r) for r in photo_rows(h)]
+    return {"photos": [*rows, {"文件": name, "说明": caption}]}
+
+
+def changes_for_update(h: HonoreeSource, form: Any, one: Any) -> tuple[dict[str, Any], list[str]]:
+    """From the photo table: captions, order, removals, the portrait's focus point.
+    Returns the record changes and the files to set aside."""
+    kept: list[tuple[float, dict[str, str]]] = []
+    removed: list[str] = []
+    for i, row in enumerate(photo_rows(h)):
+        if one(form, f"photo.{i}.remove"):
+            removed.append(row["file"])
+            continue
+        try:
+            order = float(one(form, f"photo.{i}.order") or i + 1)
+        except ValueError:
+            order = i + 1
+        caption = one(form, f"photo.{i}.caption").strip()
+        kept.append((order, _row({**row, "caption": caption})))
+    changes: dict[str, Any] = {"photos": [row for _, row in sorted(kept, key=lambda x: x[0])]}
+    portrait = h.record.portrait
+    focus = one(form, "portrait.focus").strip()
+    if portrait is not None and focus != (portrait.focus or ""):
+        changes["portrait"] = {
+            "文件": portrait.file,
+            "说明": portrait.caption,
+            "焦点": focus or None,
+        }
+    elif portrait is None and focus:
+        default = next((p.name for p in h.folder.glob("portrait.*") if p.is_file()), None)
+        if default:
+            changes["portrait"] = {"文件": default, "焦点": focus}
+    return changes, removed
+
+
+def _row(row: dict[str, str]) -> dict[str, str]:
+    out = {"文件": row.get("file") or row.get("文件", "")}
+    caption = row.get("caption", row.get("说明", ""))
+    if caption:
+        out["说明"] = caption
+    focus = row.get("focus", row.get("焦点", ""))
+    if focus:
+        out["焦点"] = focus
+    return out
