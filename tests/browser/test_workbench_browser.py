@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from site_builder.dev.serve import start
 from site_builder.pipeline import BuildOptions
 
-from ..test_intake import summary_xlsx
+from ..test_intake import form_2024, summary_xlsx
 from .conftest import AXE, DESKTOP, PHONE, ROOT, new_page
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,9 @@ def test_officer_approves_and_fixes_records_in_the_browser(
     shutil.copytree(ROOT / "examples/jiaozuo-2024/content", content)
     campaign = "2024-jiaozuo-xinjiuye"
     server = start(
-        BuildOptions(content=content, cache=tmp_path / "cache"), port=0, log=lambda _: None
+        BuildOptions(content=content, output=tmp_path / "output", cache=tmp_path / "cache"),
+        port=0,
+        log=lambda _: None,
     )
     context, page = new_page(browser, DESKTOP, bypass_csp=True)
     try:
@@ -89,19 +92,67 @@ def test_officer_approves_and_fixes_records_in_the_browser(
 
         # import the summary table through a real upload: preview first, then confirm
         page.goto(server.admin_url + f"{campaign}/")
-        page.set_input_files("#import-files", str(summary_xlsx(tmp_path / "汇总表.xlsx")))
+        files = [summary_xlsx(tmp_path / "汇总表.xlsx"), form_2024(tmp_path / "推荐表.docx")]
+        page.set_input_files("#import-files", [str(f) for f in files])
         page.get_by_role("button", name="上传并预览").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("导入预览")
         expect(page.locator("table")).to_contain_text("张伟")
+        expect(page.locator("table")).to_contain_text("陈示例")
         assert not (content / campaign / "honorees" / "zhang-wei").exists()
         page.get_by_role("button", name="确认导入").click()
         expect(page.get_by_role("status")).to_contain_text("已写入")
         assert (content / campaign / "honorees" / "zhang-wei" / "index.md").is_file()
+        assert (content / campaign / "honorees" / "chen-shili" / "index.md").is_file()
 
-        # and build the site from the workbench
+        # a work photo uploaded from the record page
+        page.goto(server.admin_url + f"{campaign}/geng-xiaodong/")
+        photo = tmp_path / "工作照.jpg"
+        Image.new("RGB", (1600, 1200), (40, 120, 90)).save(photo, quality=85)
+        page.set_input_files("#photo-file", str(photo))
+        page.get_by_label("说明（工作照必填，读屏软件会读出）").fill(
+            "在物流园区检查车辆（工作台上传）"
+        )
+        page.get_by_role("button", name="上传照片").click()
+        expect(page.get_by_role("status")).to_contain_text("已保存")
+
+        # the notice: one more working day, the period recomputed as it is typed
+        page.goto(server.admin_url + f"{campaign}/_notice")
+        days = page.get_by_label("工作日数", exact=True)
+        end = page.get_by_label("结束（与“工作日数”二选一）")
+        if end.input_value():
+            end.fill("")
+        days.fill("7")
+        expect(page.locator("#period")).to_contain_text("（7个工作日）")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("status")).to_contain_text("已保存")
+
+        # the three approved again, in bulk
+        page.goto(server.admin_url + f"{campaign}/")
+        for name in ("董鹏", "杨萌", "沈丽"):
+            page.get_by_label(f"选择{name}").check()
+        page.get_by_label("把选中的人选改为").select_option("已审定")
+        page.get_by_role("button", name="修改状态").click()
+        expect(page.get_by_role("status")).to_contain_text("已把 3 位人选的状态改为“已审定”")
+
+        # a new campaign from the home page
+        page.goto(server.admin_url)
+        page.get_by_label(
+            "活动编号（小写字母、数字和 -，也是网址的一部分，如 2026-shili-zuimei）"
+        ).fill("2026-jiaozuo-zuimei")
+        page.get_by_role("button", name="新建活动").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("请填写活动名称")
+
+        # and the site built from the workbench shows exactly that
         page.goto(server.admin_url)
         page.get_by_role("button", name="生成网站").click()
         expect(page.get_by_role("status")).to_contain_text("已生成", timeout=60_000)
+        built = tmp_path / "output" / campaign
+        profile = (built / "geng-xiaodong" / "index.html").read_text("utf-8")
+        assert "（工作台修改）" in profile and "在物流园区检查车辆（工作台上传）" in profile
+        assert "（7个工作日）" in (built / "notice" / "index.html").read_text("utf-8")
+        for folder in ("dong-peng", "yang-meng", "shen-li"):
+            assert (built / folder / "index.html").is_file()
+        assert not (built / "zhang-wei").exists()  # imported as 拟推荐: not published
     finally:
         context.close()
 
