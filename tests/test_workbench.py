@@ -192,8 +192,11 @@ def test_a_file_changed_meanwhile_is_not_overwritten(bench: Workbench) -> None:
     changed = path.read_text("utf-8")
     form["f.ethnicity"] = ["回族"]
     response = bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN)
-    assert response.status == 409 and "已被别处修改" in response.body.decode()
+    html = response.body.decode()
+    assert response.status == 409 and "已被别处修改" in html
     assert path.read_text("utf-8") == changed
+    # what the officer typed is listed, and the form now holds the file as it is
+    assert "<dt>民族</dt><dd>回族</dd>" in html and "同事用文本编辑器加的一段。" in html
 
 
 @pytest.mark.parametrize(
@@ -355,6 +358,17 @@ def test_a_notice_period_too_short_is_not_saved(bench: Workbench) -> None:
     response = bench.handle("POST", f"{CAMPAIGN}/_notice", form, ORIGIN)
     assert response.status == 422 and path.read_text("utf-8") == before
     assert "只有 2 个工作日，少于规定的 5 个" in response.body.decode()
+
+
+def test_a_notice_changed_meanwhile_is_not_overwritten(bench: Workbench) -> None:
+    path = bench.options.content / CAMPAIGN / "campaign.yaml"
+    form = _notice_form(bench)
+    path.write_text(path.read_text("utf-8") + "# 同事加的注释\n", "utf-8")
+    changed = path.read_text("utf-8")
+    form["n.working_days"] = ["7"]
+    response = bench.handle("POST", f"{CAMPAIGN}/_notice", form, ORIGIN)
+    assert response.status == 409 and path.read_text("utf-8") == changed
+    assert "您刚才填写的是：工作日数：7" in response.body.decode()
 
 
 def _jpeg(size: tuple[int, int] = (800, 600)) -> bytes:

@@ -42,7 +42,16 @@ from ..pipeline import build
 from ..write.atomic import atomic_write
 from ..write.output import write_zip
 from .edit import edit_record
-from .forms import Form, digest, form_fields, form_values, one, to_record, values_from_form
+from .forms import (
+    Form,
+    digest,
+    form_fields,
+    form_values,
+    one,
+    shown,
+    to_record,
+    values_from_form,
+)
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -197,6 +206,7 @@ class Workbench:
         saved: bool,
         status: int = 200,
         message: str = "",
+        typed: list[tuple[str, str]] | None = None,
     ) -> Response:
         by_field: dict[str, list[Problem]] = {}
         for p in problems:
@@ -204,7 +214,8 @@ class Workbench:
             by_field.setdefault(key if key else "", []).append(p)
         return self._page(
             "record.html", status, campaign=campaign, h=h, values=values, fields=form_fields(),
-            by_field=by_field, saved=saved, message=message, digest=digest(h.path.read_text("utf-8")),
+            by_field=by_field, saved=saved, message=message, typed=typed or [],
+            digest=digest(h.path.read_text("utf-8")),
             status_labels=STATUS_LABELS, undo=self._undo_path(h).is_file(),
             photos=photo_rows(h), portrait=h.record.portrait,
             default_portrait=next((p.name for p in h.folder.glob("portrait.*")), ""),
@@ -218,14 +229,19 @@ class Workbench:
 
     def _save(self, site: Site, campaign: Campaign, h: HonoreeSource, form: Form) -> Response:
         text = h.path.read_text("utf-8")
-        if one(form, "digest") != digest(text):
-            return self._record(
-                campaign, h, form_values(h), [], saved=False, status=409,
-                message="保存被拒绝：打开表单之后，这个文件已被别处修改（文本编辑器或 git）。"
-                "为了不覆盖那些修改，本次没有写入。请重新打开本页，再改一次。",
-            )  # fmt: skip
         wanted = values_from_form(form)
         current = form_values(h)
+        if one(form, "digest") != digest(text):
+            # The form below shows the file as it is now; what the officer typed is listed
+            # above it, so nothing typed is lost while nothing on disk is overwritten.
+            labels = {d.key: d.label for d in form_fields()} | {"story": "事迹"}
+            typed = [(labels.get(k, k), shown(v)) for k, v in wanted.items() if v != current.get(k)]
+            return self._record(
+                campaign, h, current, [], saved=False, status=409, typed=typed,
+                message="保存被拒绝：打开表单之后，这个文件已被别处修改（文本编辑器或 git）。"
+                "为了不覆盖那些修改，本次没有写入。下面的表单已是文件现在的内容；"
+                "您刚才填写的内容列在下方，请对照后重新填写、保存。",
+            )  # fmt: skip
         changes = {
             k: to_record(k, v) for k, v in wanted.items() if k != "story" and v != current.get(k)
         }

@@ -65,6 +65,13 @@ def _rows(form: Form, name: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
+def shown(value: Any) -> str:
+    """A form value as plain text, for listing what the officer typed."""
+    if isinstance(value, list):
+        return "\n".join("；".join(v for v in row.values() if v) for row in value)
+    return str(value)
+
+
 def to_record(key: str, value: Any) -> Any:
     """A form value as the record file writes it (Chinese keys inside lists)."""
     if key in ("honours", "media"):

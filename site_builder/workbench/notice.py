@@ -107,9 +107,16 @@ bench: Pages, campaign: Campaign, values: dict[str, str], problems: list[Problem
 def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
     text = campaign.path.read_text("utf-8")
     if one(form, "digest") != digest(text):
+        current, labels = notice_values(campaign), NOTICE_LABELS | CHANNEL_LABELS
+        typed = "；".join(
+            f"{labels.get(k, k)}：{v}"
+            for k in NOTICE_KEYS + CHANNEL_KEYS
+            if (v := one(form, f"n.{k}").strip()) != current[k]
+        )
         return show_notice(bench,
-            campaign, notice_values(campaign), [], "保存被拒绝：campaign.yaml 在打开本页后被别处修改过，"
-            "本次没有写入。请重新打开本页。", 409,
+            campaign, current, [], "保存被拒绝：campaign.yaml 在打开本页后被别处修改过，"
+            "本次没有写入。下面已是文件现在的内容"
+            + (f"；您刚才填写的是：{typed}。请对照后重新填写、保存。" if typed else "。"), 409,
         )  # fmt: skip
     if campaign.config.notice is None:
         return show_notice(bench,
