@@ -39,6 +39,8 @@ def test_sdist_and_wheel_carry_the_theme(dist: Path) -> None:
     for needed in ("theme.yml", "templates/base.html", "static/site.css"):
         assert f"site_builder/themes/default/{needed}" in names
     assert "site_builder/py.typed" in names
+    for page in ("base", "home", "campaign", "record", "notice", "import", "build", "message"):
+        assert f"site_builder/workbench/templates/{page}.html" in names
     assert not any(n.startswith(("tests/", "content/", "themes/")) for n in names)
     with tarfile.open(sdist) as tar:
         members = tar.getnames()
@@ -69,6 +71,19 @@ def test_wheel_in_a_fresh_environment_builds_a_site_in_an_empty_folder(
     assert (work / "output" / "index.html").is_file(), built
     assert any((work / "output" / "assets").glob("site.*.css"))
     _run([tool, "check"], cwd=work, env=env)
+    # the workbench renders its pages from the installed package's templates
+    page = _run(
+        [
+            python, "-c",
+            "from pathlib import Path;"
+            "from site_builder import BuildOptions;"
+            "from site_builder.workbench.app import Workbench;"
+            "bench = Workbench(BuildOptions(content=Path('content')), 't', set());"
+            "print(bench.handle('GET', '2026-shili/zhang-wei/', {}, None).body.decode())",
+        ],
+        work, env,
+    )  # fmt: skip
+    assert "<h1>张伟</h1>" in page and "保存" in page
     version = _run([python, "-m", "site_builder", "--version"], cwd=work, env=env)
     assert version.startswith("site-builder ")
     # the package was really imported from the environment, not from this checkout
