@@ -409,6 +409,9 @@ def test_photo_upload_checks_the_file_like_the_build(bench: Workbench) -> None:
     assert new == ["work-3.jpg"]
     text = (folder / "index.md").read_text("utf-8")
     assert "{文件: work-3.jpg, 说明: 在站点门口分拣快件}" in text
+    assert upload(portrait := _jpeg((500, 700)), "", "portrait") == 303
+    assert (folder / "portrait.jpg").read_bytes() == portrait  # the old one set aside:
+    assert (bench.options.cache_dir / "workbench/trash/chen-lixin-portrait.jpg").is_file()
 
 
 def test_photo_captions_order_removal_and_focus(bench: Workbench) -> None:

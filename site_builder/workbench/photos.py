@@ -29,7 +29,7 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
     """Check an uploaded photo and keep it in the honouree's folder; its file name.
 
     Raises PhotoError (message and fix, as the build says them) for anything that is
-    not a usable JPEG or PNG.
+    not a usable JPEG or PNG. A portrait it replaces goes to ``scratch``'s trash.
     """
     if not 0 < len(data) <= MAX_PHOTO_BYTES:
         raise PhotoError("照片文件是空的或超过 20 MB", "请用手机原图或导出的 JPG（通常 2–8 MB）")
@@ -44,6 +44,8 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
         raise PhotoError(f"不支持的图片格式 {header.format}", "请上传 JPG 或 PNG 照片")
     if kind == "portrait":
         name = f"portrait{suffix}"
+        for old in sorted(h.folder.glob("portrait.*")):
+            set_aside(h, old.name, scratch / "trash")
     else:
         taken = {p.name for p in h.folder.iterdir()}
         name = next(f"work-{i}{suffix}" for i in range(1, 1000) if f"work-{i}{suffix}" not in taken)
@@ -74,7 +76,12 @@ def set_aside(h: HonoreeSource, name: str, trash: Path) -> None:
     path = listed(h, name)
     if path is not None:
         trash.mkdir(parents=True, exist_ok=True)
-        replace(path, trash / f"{h.folder.name}-{name}")
+        kept = trash / f"{h.folder.name}-{name}"
+        for n in range(2, 10_000):  # an earlier removal of the same name stays too
+            if not kept.exists():
+                break
+            kept = trash / f"{h.folder.name}-{n}-{name}"
+        replace(path, kept)
 
 
 def changes_for_upload(h: HonoreeSource, name: str, kind: str, caption: str) -> dict[str, Any]:
