@@ -2,7 +2,7 @@
 
 Two steps:
 
-1. ``canonicalize`` renames the Chinese labels the officer wrote (姓名) to the
+1. ``_Canon`` renames the Chinese labels the officer wrote (姓名) to the
    declared keys (name), walking nested models; unknown keys become problems with a
    "did you mean" suggestion, and are dropped so pydantic does not report them twice.
 2. pydantic validates; each of its errors is translated (``explain``) and placed on
@@ -15,6 +15,8 @@ import difflib
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,9 +53,9 @@ def validate_with_stand_ins(
         problems.add(path, line, key, message, fix)
     if doc.problems:
         return None, frozenset()
-    lines: dict[Loc, int] = {}
-    misspelt: set[Loc] = set()
-    data = canonicalize(model, doc.data, (), (), doc, lines, path, problems, misspelt)
+    canon = _Canon(doc, path, problems)
+    data = canon.model(model, doc.data, (), ())
+    lines, misspelt = canon.lines, canon.misspelt
     if data is None:
         return None, frozenset()
     at_fault: set[str] = set()
@@ -127,98 +129,77 @@ def suggestion(model: type[BaseModel], key: str) -> str:
     return f"可用的字段有：{shown}"
 
 
-def canonicalize(
-    model: type[BaseModel],
-    data: Any,
-    raw_loc: Loc,
-    loc: Loc,
-    doc: YamlDoc,
-    lines: dict[Loc, int],
-    path: Path,
-    problems: Problems,
-    misspelt: set[Loc],
-) -> Any:
-    """Rename keys to declared names, recursing into nested models; report unknown keys."""
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        if loc == ():
-            problems.add(
-                path, doc.line_of(raw_loc), "", "内容应为若干行“字段: 值”", "请参照示例文件的写法"
-            )
-            return None
-        return data  # a plain value where a model is expected: the model's own validator decides
-    known = aliases(model)
-    out: dict[str, Any] = {}
-    for raw_key, value in data.items():
-        line = doc.lines.get((*raw_loc, raw_key))
-        name = known.get(raw_key)
-        if name is None:
-            problems.add(path, line, raw_key, f"未知字段“{raw_key}”", suggestion(model, raw_key))
-            close = closest(model, raw_key)
-            if close is not None:
-                misspelt.add((*loc, known[close]))
-            continue
-        if name in out:
-            problems.add(
-                path, line, raw_key, "与前面的同义字段重复", "同一信息只写一次，请删除其中一行"
-            )
-            continue
-        if line is not None:
-            lines[(*loc, name)] = line
-        out[name] = _nested(
-            model,
-            name,
-            value,
-            (*raw_loc, raw_key),
-            (*loc, name),
-            doc,
-            lines,
-            path,
-            problems,
-            misspelt,
-        )
-    return out
+@dataclass
+class _Canon:
+    """Renames keys to declared names across one document, recursing into nested models.
 
+    Unknown keys are reported; ``lines`` collects each declared location's line, and
+    ``misspelt`` the locations whose key was a near miss (pydantic's "missing" there
+    would only repeat the unknown-key problem).
+    """
 
-def _nested(
-    model: type[BaseModel],
-    name: str,
-    value: Any,
-    raw_loc: Loc,
-    loc: Loc,
-    doc: YamlDoc,
-    lines: dict[Loc, int],
-    path: Path,
-    problems: Problems,
-    misspelt: set[Loc],
-) -> Any:
-    inner, container = _model_in(model.model_fields[name].annotation)
-    if inner is None:
-        return value
-    if container == "list" and isinstance(value, list):
-        result = []
-        for i, item in enumerate(value):
-            if (*raw_loc, i) in doc.lines:
-                lines[(*loc, i)] = doc.lines[(*raw_loc, i)]
-            result.append(
-                canonicalize(
-                    inner, item, (*raw_loc, i), (*loc, i), doc, lines, path, problems, misspelt
+    doc: YamlDoc
+    path: Path
+    problems: Problems
+    lines: dict[Loc, int] = dataclass_field(default_factory=dict)
+    misspelt: set[Loc] = dataclass_field(default_factory=set)
+
+    def model(self, model: type[BaseModel], data: Any, raw_loc: Loc, loc: Loc) -> Any:
+        """``data`` with its keys renamed as ``model`` declares them."""
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            if loc == ():
+                self.problems.add(
+                    self.path, self.doc.line_of(raw_loc), "", "内容应为若干行“字段: 值”",
+                    "请参照示例文件的写法",
+                )  # fmt: skip
+                return None
+            return data  # a plain value where a model is expected: its own validator decides
+        known = aliases(model)
+        out: dict[str, Any] = {}
+        for raw_key, value in data.items():
+            line = self.doc.lines.get((*raw_loc, raw_key))
+            name = known.get(raw_key)
+            if name is None:
+                self.problems.add(
+                    self.path, line, raw_key, f"未知字段“{raw_key}”", suggestion(model, raw_key)
                 )
-                if isinstance(item, dict)
-                else item
-            )
-        return result
-    if container == "dict" and isinstance(value, dict):
-        return {
-            k: canonicalize(
-                inner, v, (*raw_loc, k), (*loc, k), doc, lines, path, problems, misspelt
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, dict):
-        return canonicalize(inner, value, raw_loc, loc, doc, lines, path, problems, misspelt)
-    return value
+                close = closest(model, raw_key)
+                if close is not None:
+                    self.misspelt.add((*loc, known[close]))
+                continue
+            if name in out:
+                self.problems.add(
+                    self.path, line, raw_key, "与前面的同义字段重复",
+                    "同一信息只写一次，请删除其中一行",
+                )  # fmt: skip
+                continue
+            if line is not None:
+                self.lines[(*loc, name)] = line
+            out[name] = self._nested(model, name, value, (*raw_loc, raw_key), (*loc, name))
+        return out
+
+    def _nested(self, model: type[BaseModel], name: str, value: Any, raw_loc: Loc, loc: Loc) -> Any:
+        inner, container = _model_in(model.model_fields[name].annotation)
+        if inner is None:
+            return value
+        if container == "list" and isinstance(value, list):
+            result = []
+            for i, item in enumerate(value):
+                if (*raw_loc, i) in self.doc.lines:
+                    self.lines[(*loc, i)] = self.doc.lines[(*raw_loc, i)]
+                result.append(
+                    self.model(inner, item, (*raw_loc, i), (*loc, i))
+                    if isinstance(item, dict)
+                    else item
+                )
+            return result
+        if container == "dict" and isinstance(value, dict):
+            return {k: self.model(inner, v, (*raw_loc, k), (*loc, k)) for k, v in value.items()}
+        if isinstance(value, dict):
+            return self.model(inner, value, raw_loc, loc)
+        return value
 
 
 def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, str]:
