@@ -31,30 +31,33 @@ class BuildOptions:
     def themes_dir(self) -> Path:
         return self.themes or self.content.resolve().parent / "themes"
 
-    def up_to_date(self, last: dict[str, object] | None = None) -> bool:
+    def up_to_date(self, last: dict[str, object] | None = None, inputs: str = "") -> bool:
         """Whether the last build into ``output`` (``last``, recalled here if not given) was
-        made from exactly these inputs, and output/ and the archive are still as it left
-        them: then there is nothing to do."""
+        made from exactly these inputs (``inputs``, computed here if not given), and output/
+        and the archive are still as it left them: then there is nothing to do."""
         from .write import fingerprint
 
         if self.force or (self.zip is not None and not self.zip.is_file()):
             return False
         if last is None:
             last = fingerprint.recall(self.cache_dir, self.output)
-        return last is not None and last.get("inputs") == self.fingerprint()
+        if last is None:
+            return False
+        if not inputs:
+            inputs = fingerprint.inputs(self.settings(), fingerprint.walk(self.content))
+        return last.get("inputs") == inputs
 
-    def fingerprint(self, with_content: bool = True) -> str:
-        """Everything the output depends on (see fingerprint.py); without the content, what
-        every page depends on (themes, the package, these options)."""
+    def settings(self) -> str:
+        """What every page depends on besides the content: themes, the package, these
+        options (see fingerprint.py)."""
         from .version import __version__
         from .write import fingerprint
 
-        settings = {
+        options = {
             "version": __version__,
             "output": str(self.output.resolve()),
             "zip": str(self.zip),
             "precompress": str(self.precompress),
             "max_pixels": str(self.max_pixels),
         }
-        content = self.content if with_content else None
-        return fingerprint.inputs(content, self.themes_dir, settings)
+        return fingerprint.settings_digest(self.themes_dir, options)

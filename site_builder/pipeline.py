@@ -143,14 +143,14 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     started = time.perf_counter()
     check_output_location(options.output, options.content)
     last = None if options.force else fingerprint.recall(options.cache_dir, options.output)
-    if options.up_to_date(last):
+    files = fingerprint.walk(options.content)
+    settings = options.settings()
+    inputs = fingerprint.inputs(settings, files)
+    if last is not None and options.up_to_date(last, inputs):
         return BuildResult(unchanged=True, seconds=time.perf_counter() - started)
-    inputs = options.fingerprint()
 
     # What changed since the last build into this output/, if it can be known: then only
     # the pages that depend on it are rendered again; the others are reused as they are.
-    files = fingerprint.walk(options.content)
-    settings = options.fingerprint(with_content=False)
     changed = _changed_since(last, files, settings, options.content)
 
     # 1–5. Everything in memory; nothing is written unless all of it succeeded.

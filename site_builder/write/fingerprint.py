@@ -2,7 +2,7 @@
 
 The fingerprint covers everything the output depends on: every file under content/
 and the project's themes/ (path, size, mtime), this package's own files (so an
-upgrade rebuilds), the build options and the poster font. It is stored in the cache
+upgrade rebuilds) and the build options. It is stored in the cache
 directory (never in output/, which must stay byte-identical for identical input)
 together with a digest of output/'s file list, so a folder someone changed by hand
 is rebuilt too. Standard library only: the no-op path costs a few stat calls.
@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,25 +39,22 @@ def _walk(root: Path) -> Iterable[tuple[str, int, int]]:
             yield (f"{prefix}/{name}" if prefix else name), st.st_size, st.st_mtime_ns
 
 
-def inputs(
-    content: Path | None, themes: Path, options: dict[str, str], extra: Iterable[Path] = ()
-) -> str:
-    """Everything the output depends on; without ``content``, everything but the content."""
+def settings_digest(themes: Path, options: dict[str, str]) -> str:
+    """What every page depends on: the options, the project's themes and this package."""
     h = hashlib.sha256()
     h.update(json.dumps(options, sort_keys=True).encode())
-    roots = [("themes", themes), ("package", PACKAGE)]
-    if content is not None:
-        roots.insert(0, ("content", content))
-    for label, root in roots:
-        h.update(label.encode())
-        for entry in _walk(root):
-            h.update(repr(entry).encode())
-    for path in extra:
-        try:
-            st = path.stat()
-            h.update(repr((str(path), st.st_size, st.st_mtime_ns)).encode())
-        except OSError:
-            h.update(str(path).encode())
+    h.update(b"themes")
+    for entry in _walk(themes):
+        h.update(repr(entry).encode())
+    h.update(f"package{package_digest()}".encode())
+    return h.hexdigest()
+
+
+def inputs(settings: str, files: Mapping[str, tuple[int, int]]) -> str:
+    """Everything the output depends on: ``settings_digest`` and the content's ``walk``."""
+    h = hashlib.sha256(settings.encode())
+    for rel, (size, mtime) in files.items():
+        h.update(repr((rel, size, mtime)).encode())
     return h.hexdigest()
 
 
