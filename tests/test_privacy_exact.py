@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from site_builder.checks.privacy import Detector
+from site_builder.checks.privacy import Detector, without_hashed_refs
 from site_builder.errors import ContentError
 from site_builder.model.identifiers import id_number_problem, normalise
 
@@ -103,6 +103,37 @@ def test_detector_matches_whole_tokens_only() -> None:
     assert not detector.find("图片 a7044000f3.webp 和 10440001")
     assert detector.find("找王联系人")  # CJK has no word boundaries: a name is found inside text
     assert not detector.find("")
+
+
+@pytest.mark.parametrize(
+    ("text", "normal"),
+    [
+        ("+8613800861234", "13800861234"),
+        ("拨打 0086 138 0086 1234", "拨打 13800861234"),
+        ("a008613800861234", "a008613800861234"),  # inside a longer token: not a prefix
+        ("8613800138000", "8613800138000"),  # no + or 00: not a country code
+        ("１３５\u200b٦٥٧١８８４１", "13565718841"),  # full-width, invisible, Arabic-Indic
+        ("१३५६५७१८८४१", "13565718841"),  # Devanagari digits read as digits too
+    ],
+)
+def test_normal_form(text: str, normal: str) -> None:
+    assert normalise(text) == normal
+
+
+def test_pattern_hits_are_whole_tokens() -> None:
+    detector = Detector()
+    assert [f.kind for f in detector.find("电话13565718841。")] == ["手机号码"]
+    assert not detector.find("编号A13565718841") and not detector.find("13565718841B")
+    assert not detector.find("9913565718841")  # inside a longer number
+    (hit,) = detector.find("x13565718841 和 13900090222")  # a refused match hides nothing
+    assert hit.value == "13900090222"
+    assert [f.kind for f in detector.find("号 11010519491231002X。")] == ["身份证号"]
+
+
+def test_hashed_references_are_not_read() -> None:
+    html = '<img src="/a/photo-1-480.7de4629404.webp" alt="邮编 044000"> 0440000000.'
+    assert without_hashed_refs(html) == '<img src=" " alt="邮编 044000"> 0440000000.'
+    assert without_hashed_refs("x .7de4629404.js") == "x .7de4629404.js"  # no name before it
 
 
 def test_detector_is_one_pass_over_many_values() -> None:

@@ -27,12 +27,14 @@ from ..errors import Problems
 from ..load.content import HonoreeSource, Site
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
+from ..pages import urls
 
-# One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token.
-_PATTERNS = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?P<id18>\d{17}[\dXx])|(?P<id15>\d{15})|(?P<mobile>1[3-9]\d{9}))"
-    r"(?![0-9A-Za-z])"
-)
+# One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token
+# (told apart by length). The pattern begins with a character class, which the regex
+# engine scans for quickly; the "not after a letter or digit" half of "whole token" is
+# tested on each match instead (a match rejected that way cannot hide a valid one: any
+# match starting inside it follows a digit too).
+_PATTERNS = re.compile(r"[0-9](?:[0-9]{16}[0-9Xx]|[0-9]{14}|(?<=1)[3-9][0-9]{9})(?![0-9A-Za-z])")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".conf", ""}
@@ -87,11 +89,13 @@ class Detector:
         norm = normalise(text)
         found: list[Finding] = []
         for m in _PATTERNS.finditer(norm):
-            value = m.group()
-            if m.group("id18"):
+            value, start = m.group(), m.start()
+            if start and norm[start - 1] in _ALNUM:
+                continue
+            if len(value) == 18:
                 if id_checksum_ok(value) and plausible_birth(value[6:14]):
                     found.append(self._traced("身份证号", value, m.start()))
-            elif m.group("id15"):
+            elif len(value) == 15:
                 if plausible_birth("19" + value[6:12]):
                     found.append(self._traced("身份证号（15 位）", value, m.start()))
             elif value not in self.allowed:
@@ -131,14 +135,31 @@ def line_at(text: str, finding: Finding) -> int:
 
 # A reference to a generated, content-hashed file (photo-1-480.7de46294f4.webp): nothing in
 # it was written by the officer, so digits in it can never be a leak.
-# (Anchored at the start of an ASCII run, so long runs of CJK text are not rescanned.)
-_HASHED_REF = re.compile(r"(?<![A-Za-z0-9_./-])[A-Za-z0-9_./-]+\.[0-9a-f]{10}\.[A-Za-z0-9]+")
-_ATTRIBUTE = re.compile(r"""\s[\w:-]+=(?:"([^"]*)"|'([^']*)')""")
+# Found by its tail (a literal "." the regex engine skips to quickly), then widened to the
+# whole path before it.
+_HASHED_TAIL = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+")
+_PATH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-")
+_ATTRIBUTE = re.compile(r"""[ \t\n\r\f][\w:-]+=(?:"([^"]*)"|'([^']*)')""")
 # Inline markup a number can be split by and still read as one (**0013**, <br>, a link).
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|br|code|del|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.I
 )
 _TAG = re.compile(r"<[^>]*>")
+
+
+def without_hashed_refs(text: str) -> str:
+    """``text`` with every reference to a generated hashed file replaced by a space."""
+    pieces: list[str] = []
+    last = 0
+    for m in _HASHED_TAIL.finditer(text):
+        start = m.start()
+        while start > last and text[start - 1] in _PATH_CHARS:
+            start -= 1
+        if start < m.start():  # a name before the hash: a file reference
+            pieces += (text[last:start], " ")
+            last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def visible_text(markup: str) -> str:
@@ -163,7 +184,7 @@ def readable(name: str, data: bytes) -> str:
     """What a file says to a reader, for the scan: generated hashed names taken out; for
     HTML and XML the visible text and then every attribute value (alt text, links); for
     an SVG only its text (its numbers are drawing coordinates)."""
-    text = _HASHED_REF.sub(" ", data.decode("utf-8", errors="replace"))
+    text = without_hashed_refs(data.decode("utf-8", errors="replace"))
     suffix = Path(name).suffix.lower()
     if suffix == ".svg":
         return visible_text(text)
@@ -174,11 +195,15 @@ def readable(name: str, data: bytes) -> str:
 
 
 def scan_files(files: dict[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:
-    """Text files among ``files``, each scanned once as a reader would read it."""
+    """Text files among ``files``, each scanned once as a reader would read it.
+
+    A page's QR code is not read: it is drawn from the page's URL, which the page itself
+    carries (and the page is scanned).
+    """
     return [
         (name, finding)
         for name, data in sorted(files.items())
-        if Path(name).suffix.lower() in TEXT_SUFFIXES
+        if Path(name).suffix.lower() in TEXT_SUFFIXES and not urls.is_qr_code(name)
         for finding in detector.find(readable(name, data))
     ]
 

@@ -151,11 +151,15 @@ def render_site(
     def qr(target: str) -> None:
         """QR codes of a page, under stable names the WeChat editor can find again."""
         if wanted is not None and not wanted(urls.page_file(target)):
-            out.skipped.update({f"{target}qr.png", f"{target}qr.svg"})
+            out.skipped.update(urls.qr_code(target, kind) for kind in urls.QR_KINDS)
             return
         url = config.base_url + target
-        out.files[f"{target}qr.png"] = qr_codes.get(url, "png") if qr_codes else qr_png(url)
-        out.files[f"{target}qr.svg"] = qr_codes.get(url, "svg") if qr_codes else qr_svg(url)
+        out.files[urls.qr_code(target, "png")] = (
+            qr_codes.get(url, "png") if qr_codes else qr_png(url)
+        )
+        out.files[urls.qr_code(target, "svg")] = (
+            qr_codes.get(url, "svg") if qr_codes else qr_svg(url)
+        )
 
     home = urls.page_file(urls.HOME)
     qr(urls.HOME)

@@ -27,6 +27,7 @@ from PIL import Image
 from ..checks.privacy import scan_files
 from ..errors import ContentError, UsageError
 from ..media.images import Picture
+from ..pages import urls
 from ..pages.public import PublicCampaign, PublicHonoree
 from ..pages.story import plain_text
 from ..pages.theme import make_environment
@@ -124,7 +125,7 @@ class Maker:
         return None
 
     def qr(self, page_url: str) -> ArticleImage:
-        data = self._file(f"{page_url}qr.png")
+        data = self._file(urls.qr_code(page_url, "png"))
 
         with Image.open(io.BytesIO(data)) as im:
             width, height = im.size
