@@ -30,11 +30,9 @@ from .write import fingerprint
 from .write.output import (
     check_output_location,
     discard,
-    link_files,
-    new_staging,
     precompressed,
+    stage,
     swap_in,
-    write_files,
     write_zip,
 )
 
@@ -166,18 +164,17 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
         reused |= {f"{name}.gz" for name in reused if (options.output / f"{name}.gz").is_file()}
 
     # 6. Scan what is new for private data — everything, if the detector changed since the
-    #    reused files were scanned — then 7. stage (reused files as hard links) and swap.
+    #    reused files were scanned — then 7. stage (reused files and images as hard links)
+    #    and swap.
     scanned = dict(rendered.files)
     if last is None or last.get("detector") != done.detector.digest:
         scanned.update((name, (options.output / name).read_bytes()) for name in reused)
     privacy_problems(scan_files(scanned, done.detector), Path(options.output), problems, done.site)
     problems.raise_if_errors()
-    staging = new_staging(options.output)
+    links = {name: options.output / name for name in reused} | images.outputs
+    staging = stage(options.output, rendered.files, links)
     try:
-        write_files(staging, rendered.files)
-        link_files(options.output, staging, reused)
-        images.publish(staging)
-        swap_in(staging, options.output)
+        swap_in(staging, options.output, keep=True)
     except BaseException:
         discard(staging)
         raise

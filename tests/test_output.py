@@ -4,6 +4,7 @@ cannot be renamed (Windows, while Explorer or a terminal has it open)."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +88,39 @@ def test_output_that_cannot_be_renamed_is_updated_file_by_file(
     pages = [i for i, name in enumerate(moved) if name.endswith(".html")]
     others = [i for i, name in enumerate(moved) if not name.endswith(".html")]
     assert pages and others and max(others) < min(pages)  # assets first, then pages
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_set_aside_output_is_staged_into_without_writing_through(
+    scratch: Scratch, strict_umask: None
+) -> None:
+    """Each build stages into the output the swap before set aside, whose files share
+    inodes with the live output/: after every build the set-aside tree must still be the
+    previous output byte for byte, and output/ what a fresh build makes."""
+    scratch.honoree("li-ce-shi", photos=2)
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    scratch.build()
+    story = scratch.campaign / "honorees" / "li-ce-shi" / "index.md"
+    previous = scratch.root / ".output.previous"
+    edits = [
+        lambda: story.write_text(story.read_text("utf-8") + "\n新增一段。\n", "utf-8"),
+        lambda: scratch.honoree("zhao-ce-shi", text=record("赵测试")),  # new folders
+        lambda: shutil.rmtree(scratch.campaign / "honorees" / "wang-ce-shi"),
+        lambda: story.write_text(story.read_text("utf-8") + "\n又一段。\n", "utf-8"),
+    ]
+    for i, edit in enumerate(edits):
+        before = scratch.tree()
+        edit()
+        (previous / "junk.txt").parent.mkdir(exist_ok=True)
+        (previous / "junk.txt").write_bytes(b"left by hand")  # anything stray goes
+        scratch.build()
+        assert _files(previous) == before, f"edit {i}: the old output was written through"
+        scratch.build(output=scratch.root / "fresh", cache=scratch.root / f"cache-{i}")
+        assert scratch.tree() == _files(scratch.root / "fresh"), f"edit {i}"
+        for path in [scratch.output, *scratch.output.rglob("*")]:
+            assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644)
+    assert not (scratch.output / "2024-test" / "wang-ce-shi").exists()
+    assert not list(scratch.root.glob(".output.staging-*"))

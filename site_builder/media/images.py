@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -307,16 +306,6 @@ class ImageStore:
             run_job(job)
         except PhotoError as exc:
             report.errors.append((_job_source(job), exc))
-
-    def publish(self, staging: Path) -> None:
-        """Link every planned variant into the staging directory."""
-        for name, cache_path in sorted(self.outputs.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(cache_path, target)
-            except OSError:
-                shutil.copyfile(cache_path, target)
 
     def save_and_prune(self) -> int:
         """Forget sources and variants this build did not use; returns files removed."""

@@ -1,9 +1,14 @@
 """Writing output/ atomically.
 
-The build writes into a fresh staging directory beside output/ and swaps it in
-with two renames only after every stage passed, so a failed build leaves the last
-good output/ exactly as it was and a good one leaves no stale file. A marker file
-guards against replacing a folder site_builder did not make.
+The build writes into a staging directory beside output/ and swaps it in with two
+renames only after every stage passed, so a failed build leaves the last good output/
+exactly as it was and a good one leaves no stale file. A marker file guards against
+replacing a folder site_builder did not make.
+
+The swap sets the old output aside (``.output.previous``) instead of deleting it, and
+the next build stages into it: only the files that differ are unlinked and made
+again, so a build that changes a few pages of an archive of thousands costs a few
+files, not thousands of new folders (the slowest thing a file system does here).
 
 Windows will not rename a folder while a program has it open (Explorer showing it,
 a terminal whose current folder is inside it). Then the staged files are moved in
@@ -19,6 +24,7 @@ import gzip
 import os
 import shutil
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -26,6 +32,7 @@ from ..errors import UsageError
 from .atomic import FILE_MODE, atomic_write, replace
 
 DIR_MODE = 0o755
+PREVIOUS = "previous"  # .output.previous: the output a swap set aside, staged into next time
 
 MARKER = ".site-builder-output"
 
@@ -44,61 +51,105 @@ def check_output_location(output: Path, content: Path) -> None:
         )
 
 
-def new_staging(output: Path) -> Path:
-    parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for leftover in parent.glob(f".{output.name}.staging-*"):
+def _beside(output: Path, what: str) -> Path:
+    """A folder beside output/ (renames need the same file system): .output.staging-123."""
+    output = output.resolve()
+    return output.parent / f".{output.name}.{what}"
+
+
+def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, Path]) -> Path:
+    """A staging folder beside output/ holding exactly ``files`` (name → bytes) and
+    ``links`` (name → a file to hard-link: unchanged pages from output/, images from
+    the cache; a copy where the file system has no links).
+
+    The output a swap set aside (``.output.previous``, the site before last) is brought
+    up to date when it is there: a file already right is left alone, so an edit to one
+    record touches a few files instead of making a tree of thousands of folders again.
+    A file is never written through: it is unlinked and made anew, since it may be a
+    hard link into the live output/.
+    """
+    output.resolve().parent.mkdir(parents=True, exist_ok=True)
+    for leftover in output.resolve().parent.glob(f".{output.resolve().name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    staging = parent / f".{output.name}.staging-{os.getpid()}"
-    staging.mkdir()
-    (staging / MARKER).write_bytes(b"")
+    staging = _beside(output, f"staging-{os.getpid()}")
+    try:
+        os.replace(_beside(output, PREVIOUS), staging)
+    except OSError:
+        staging.mkdir()
+    try:
+        os.chmod(staging, DIR_MODE)
+        _bring_up_to_date(staging, {MARKER: b"", **files}, links)
+    except BaseException:
+        discard(staging)
+        raise
     return staging
 
 
-def write_files(staging: Path, files: dict[str, bytes]) -> None:
-    made: set[Path] = set()
-    for name, data in sorted(files.items()):
+def new_staging(output: Path) -> Path:
+    """An empty staging folder (for ``write_files``)."""
+    return stage(output, {}, {})
+
+
+def write_files(staging: Path, files: Mapping[str, bytes]) -> None:
+    _bring_up_to_date(staging, {MARKER: b"", **files}, {})
+
+
+def _bring_up_to_date(root: Path, files: Mapping[str, bytes], links: Mapping[str, Path]) -> None:
+    for name in [*files, *links]:
         rel = PurePosixPath(name)
-        if rel.is_absolute() or ".." in rel.parts:
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
             raise ValueError(f"refusing to write outside the output directory: {name}")
-        target = staging.joinpath(*rel.parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+    present: set[str] = set()
+    folders: set[str] = set()
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder).relative_to(root).as_posix()
+        prefix = "" if here == "." else f"{here}/"
+        folders.update(prefix + d for d in dirs)
+        present.update(prefix + n for n in names)
+    # What is not wanted any more goes first, so a folder can become a file and back.
+    for name in present - files.keys() - links.keys():
+        (root / name).unlink()
+    wanted = {str(p) for name in [*files, *links] for p in PurePosixPath(name).parents}
+    for folder in sorted(folders - wanted, key=len, reverse=True):
+        os.rmdir(root / folder)
+    folders &= wanted
+
+    def make_folder_of(name: str) -> None:
+        if name.rpartition("/")[0] not in folders:
+            for p in reversed(PurePosixPath(name).parents[:-1]):
+                if str(p) not in folders:
+                    (root / p).mkdir(exist_ok=True)
+                    os.chmod(root / p, DIR_MODE)  # mkdir's mode is cut by the umask
+                    folders.add(str(p))
+
+    for name, data in sorted(files.items()):
+        target = root / name
+        if name in present:
+            if target.read_bytes() == data:
+                continue
+            target.unlink()
+        make_folder_of(name)
         target.write_bytes(data)
-
-
-def make_readable(root: Path) -> None:
-    """Folders 0755, files 0644: a web server's user must read everything published."""
-    os.chmod(root, DIR_MODE)
-    for folder, dirs, files in os.walk(root):
-        for name in dirs:
-            os.chmod(os.path.join(folder, name), DIR_MODE)
-        for name in files:
-            os.chmod(os.path.join(folder, name), FILE_MODE)
-
-
-def link_files(source: Path, staging: Path, names: set[str]) -> None:
-    """Files of the last output, unchanged, into the staging folder: hard links (a copy
-    where the file system has none), so an unchanged page is never written again."""
-    made: set[Path] = set()
-    for name in sorted(names):
-        rel = PurePosixPath(name)
-        target = staging.joinpath(*rel.parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        os.chmod(target, FILE_MODE)
+    for name, source in sorted(links.items()):
+        target = root / name
+        if name in present:
+            if os.path.samestat(os.stat(source), os.stat(target)):
+                continue
+            target.unlink()
+        make_folder_of(name)
         try:
-            os.link(source.joinpath(*rel.parts), target)
+            os.link(source, target)
         except OSError:
-            shutil.copyfile(source.joinpath(*rel.parts), target)
+            shutil.copyfile(source, target)
+            os.chmod(target, FILE_MODE)
 
 
-def swap_in(staging: Path, output: Path) -> None:
-    """Replace output/ with staging in two renames; the old tree is removed afterwards."""
-    make_readable(staging)
+def swap_in(staging: Path, output: Path, keep: bool = False) -> None:
+    """Replace output/ with staging in two renames. The old tree is removed, or with
+    ``keep`` set aside as ``.output.previous`` for the next ``stage``."""
     output = output.resolve()
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    old = _beside(output, f"old-{os.getpid()}")
     if output.exists():
         try:
             replace(output, old)
@@ -111,7 +162,22 @@ def swap_in(staging: Path, output: Path) -> None:
         if old.exists():
             os.replace(old, output)
         raise
+    if keep and old.exists():
+        try:
+            os.replace(old, _beside(output, PREVIOUS))
+            _hide(_beside(output, PREVIOUS))
+            return
+        except OSError:
+            pass
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _hide(folder: Path) -> None:
+    """Windows shows dot-folders: mark the set-aside output hidden there, as it is elsewhere."""
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(folder), 0x2)  # type: ignore[attr-defined]
 
 
 def _relative_files(root: Path) -> set[str]:
