@@ -35,18 +35,18 @@ def _code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False, mask=QR_MASK)
 
 
+_MODULE_SHADES = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # light module white, dark black
+
+
 def qr_png(url: str, scale: int = QR_PNG_SCALE) -> bytes:
     rows = _code(url).matrix
     side = len(rows) + 2 * QR_BORDER
-    light = b"\xff" * side
-    pixels = bytearray(light * QR_BORDER)
-    for row in rows:
-        pixels += b"\xff" * QR_BORDER
-        pixels += bytes(0 if module else 255 for module in row)
-        pixels += b"\xff" * QR_BORDER
-    pixels += light * QR_BORDER
-    image = Image.frombytes("L", (side, side), bytes(pixels))
-    image = image.resize((side * scale, side * scale), Image.Resampling.NEAREST).convert("1")
+    margin = b"\xff" * QR_BORDER
+    pixels = b"".join(margin + bytes(row).translate(_MODULE_SHADES) + margin for row in rows)
+    light = b"\xff" * (side * QR_BORDER)
+    # One-bit before scaling: the same image, a sixty-fourth of the pixels to convert.
+    image = Image.frombytes("L", (side, side), light + pixels + light).convert("1")
+    image = image.resize((side * scale, side * scale), Image.Resampling.NEAREST)
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return buf.getvalue()
