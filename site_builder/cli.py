@@ -102,7 +102,8 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         max_pixels=args.max_megapixels * 1_000_000,
     )
     # Nothing changed: said before Pillow, pydantic and Jinja are even imported.
-    if options.up_to_date():
+    since = options.since_last_build()
+    if options.up_to_date(since):
         if not args.quiet:
             out.print(
                 f"内容没有变化，{args.output}/ 已是最新（用时 {time.perf_counter() - started:.2f} 秒）。"
@@ -128,7 +129,7 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
         progress.update(task, completed=done, total=total)
 
     with progress:
-        result = build(options, on_progress)
+        result = build(options, on_progress, since)
     if result.unchanged:
         if not args.quiet:
             out.print(

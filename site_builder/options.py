@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MAX_PIXELS = 60_000_000  # a 50-MP phone photo fits, a decompression bomb does not
+
+
+@dataclass(frozen=True)
+class Since:
+    """What the command line learns deciding whether there is anything to do, handed on
+    to the build so it does not walk content/ and output/ again."""
+
+    last: dict[str, Any] | None  # the last build's record; None: unknown, or output/ changed
+    files: dict[str, tuple[int, int]]  # content/ now: relative path → (size, mtime)
+    settings: str  # fingerprint.settings_digest of themes, package and options
+    inputs: str  # fingerprint.inputs of the two
 
 
 @dataclass
@@ -31,21 +43,22 @@ class BuildOptions:
     def themes_dir(self) -> Path:
         return self.themes or self.content.resolve().parent / "themes"
 
-    def up_to_date(self, last: dict[str, object] | None = None, inputs: str = "") -> bool:
-        """Whether the last build into ``output`` (``last``, recalled here if not given) was
-        made from exactly these inputs (``inputs``, computed here if not given), and output/
-        and the archive are still as it left them: then there is nothing to do."""
+    def since_last_build(self) -> Since:
+        """The last build into ``output`` as remembered, and the inputs as they are now."""
         from .write import fingerprint
 
+        last = None if self.force else fingerprint.recall(self.cache_dir, self.output)
+        files = fingerprint.walk(self.content)
+        settings = self.settings()
+        return Since(last, files, settings, fingerprint.inputs(settings, files))
+
+    def up_to_date(self, since: Since | None = None) -> bool:
+        """Whether the last build into ``output`` was made from exactly these inputs, and
+        output/ and the archive are still as it left them: then there is nothing to do."""
         if self.force or (self.zip is not None and not self.zip.is_file()):
             return False
-        if last is None:
-            last = fingerprint.recall(self.cache_dir, self.output)
-        if last is None:
-            return False
-        if not inputs:
-            inputs = fingerprint.inputs(self.settings(), fingerprint.walk(self.content))
-        return last.get("inputs") == inputs
+        since = since or self.since_last_build()
+        return since.last is not None and since.last.get("inputs") == since.inputs
 
     def settings(self) -> str:
         """What every page depends on besides the content: themes, the package, these

@@ -21,7 +21,7 @@ from .media.fonts import find_font
 from .media.images import ImageReport, ImageStore
 from .media.qr import QrCache
 from .model.config import SiteConfig
-from .options import BuildOptions
+from .options import BuildOptions, Since
 from .pages.affected import affected_pages
 from .pages.public import PublicCampaign, public_campaign
 from .pages.render import Rendered, qr_pages, render_site
@@ -137,15 +137,17 @@ def privacy_problems(
         )
 
 
-def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
+def build(
+    options: BuildOptions, progress: ProgressHook | None = None, since: Since | None = None
+) -> BuildResult:
+    """Build the site into output/; ``since``: what ``options.since_last_build()`` found
+    just before, if the caller asked already."""
     started = time.perf_counter()
     check_output_location(options.output, options.content)
-    last = None if options.force else fingerprint.recall(options.cache_dir, options.output)
-    files = fingerprint.walk(options.content)
-    settings = options.settings()
-    inputs = fingerprint.inputs(settings, files)
-    if last is not None and options.up_to_date(last, inputs):
+    since = since or options.since_last_build()
+    if options.up_to_date(since):
         return BuildResult(unchanged=True, seconds=time.perf_counter() - started)
+    last, files, settings, inputs = since.last, since.files, since.settings, since.inputs
 
     # What changed since the last build into this output/, if it can be known: then only
     # the pages that depend on it are rendered again; the others are reused as they are.

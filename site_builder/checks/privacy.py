@@ -65,11 +65,14 @@ class Detector:
         self,
         private_values: Mapping[str, str] | None = None,
         allowed: Iterable[str] = (),
+        *,
+        normal_values: Mapping[str, str] | None = None,
     ) -> None:
-        # value (normalised) -> where it comes from ("path 字段")
+        """``private_values``: value → where it comes from ("path 字段"); or already in
+        the normal form, ``normal_values``."""
         self.private: dict[str, str] = {}
-        for value, source in (private_values or {}).items():
-            norm = normalise(value).strip()
+        values = [(normalise(v).strip(), source) for v, source in (private_values or {}).items()]
+        for norm, source in [*values, *(normal_values or {}).items()]:
             if len(norm) >= 2:
                 self.private.setdefault(norm, source)
                 self.private.setdefault(norm.upper(), source)  # an ID's x as X
@@ -213,11 +216,12 @@ def scan_files(files: dict[str, bytes], detector: Detector) -> list[tuple[str, F
 
 def privacy_detector(site: Site) -> Detector:
     """Private values of every record, with the notices' own contacts allowed."""
-    return Detector(private_values(site), allowed=notice_contacts(site))
+    return Detector(normal_values=private_values(site), allowed=notice_contacts(site))
 
 
 def private_values(site: Site) -> dict[str, str]:
-    """Every private value of every record (any status) → where it comes from.
+    """Every private value of every record (any status), in the normal form → where it
+    comes from.
 
     A value that is also published on purpose (an honouree's own name that happens to
     equal some record's contact person) cannot be told apart from a leak, so it is
@@ -227,16 +231,12 @@ def private_values(site: Site) -> dict[str, str]:
     found: dict[str, str] = {}
     for campaign in site.campaigns:
         for h in campaign.honorees:
-            for key, value in h.record:
-                if not isinstance(value, str):
-                    continue
-                if key in PRIVATE_FIELDS:
-                    found.setdefault(
-                        value, f"{h.path.parent.name}/{h.path.name} {RECORD_LABELS[key]}"
-                    )
-                elif h.published:
-                    public.add(normalise(value))
-    return {v: src for v, src in found.items() if normalise(v) not in public}
+            private, published = h.normal_values
+            for norm, label in private.items():
+                found.setdefault(norm, f"{h.path.parent.name}/{h.path.name} {label}")
+            if h.published:
+                public |= published
+    return {v: src for v, src in found.items() if v not in public}
 
 
 def notice_contacts(site: Site) -> list[str]:

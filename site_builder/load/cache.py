@@ -91,7 +91,8 @@ class RecordCache:
         if self._signature(kept) == self.loaded:
             return  # nothing new: the file on disk is this cache already
         for entry in kept.values():
-            if entry.source is not None:
-                entry.source.story_html  # noqa: B018  (cached_property: computed, then pickled)
+            if entry.source is not None:  # cached properties: computed, then pickled
+                entry.source.story_html  # noqa: B018
+                entry.source.normal_values  # noqa: B018
         data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write(self.path, data)

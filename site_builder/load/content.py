@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..errors import Problem, Problems, TextFileError, UsageError
 from ..model.config import CampaignConfig, SiteConfig
-from ..model.record import SLUG_RE, STAND_INS, STATUS_VALUES, Record
+from ..model.identifiers import normalise
+from ..model.record import PRIVATE_FIELDS, RECORD_LABELS, SLUG_RE, STAND_INS, STATUS_VALUES, Record
 from ..pages.story import render_story
 from ..pages.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
 from .text import YamlDoc, parse_yaml, read_text, split_front_matter
@@ -60,6 +61,21 @@ class HonoreeSource:
     def story_html(self) -> str:
         """The story rendered and sanitised, once per build (checks and pages both use it)."""
         return render_story(self.story)
+
+    @functools.cached_property
+    def normal_values(self) -> tuple[dict[str, str], frozenset[str]]:
+        """Normal forms (``normalise``) of the record's private text values (→ field
+        label) and of its other text values: what the site's privacy detector is made
+        of, computed once and kept by the record cache."""
+        private: dict[str, str] = {}
+        public: set[str] = set()
+        for key, value in self.record:
+            if isinstance(value, str):
+                if key in PRIVATE_FIELDS:
+                    private.setdefault(normalise(value).strip(), RECORD_LABELS[key])
+                else:
+                    public.add(normalise(value).strip())
+        return private, frozenset(public)
 
     def field_line(self, key: str) -> int | None:
         """The line of a record field, whichever accepted key (name or label) was written."""
