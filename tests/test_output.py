@@ -124,3 +124,39 @@ def test_the_set_aside_output_is_staged_into_without_writing_through(
             assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644)
     assert not (scratch.output / "2024-test" / "wang-ce-shi").exists()
     assert not list(scratch.root.glob(".output.staging-*"))
+
+
+def test_a_set_aside_output_is_never_written_through_a_link_and_may_fail(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch.honoree("li-ce-shi", photos=1)
+    scratch.build()
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    scratch.build()  # sets the first output aside
+    previous = scratch.root / ".output.previous"
+    outside = scratch.root / "elsewhere"
+    outside.mkdir()
+    (outside / "index.html").write_text("不能被改动", "utf-8")
+    shutil.rmtree(previous / "2024-test")
+    (previous / "2024-test").symlink_to(outside)
+    scratch.honoree("zhao-ce-shi", text=record("赵测试"))
+    scratch.build()
+    assert [p.name for p in outside.iterdir()] == ["index.html"]
+    assert (outside / "index.html").read_text("utf-8") == "不能被改动"
+
+    real = output_module._bring_up_to_date
+    calls: list[Path] = []
+
+    def fails_once(root: Path, *args: object) -> None:
+        calls.append(root)
+        if len(calls) == 1:
+            raise OSError(5, "输入/输出错误")
+        real(root, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output_module, "_bring_up_to_date", fails_once)
+    scratch.honoree("sun-ce-shi", text=record("孙测试"))
+    scratch.build()
+    assert len(calls) == 2  # the set-aside tree failed: a fresh one was made
+    monkeypatch.undo()
+    scratch.build(output=scratch.root / "fresh", cache=scratch.root / "cache-fresh")
+    assert scratch.tree() == _files(scratch.root / "fresh")

@@ -74,11 +74,24 @@ def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, Path]) -
     staging = _beside(output, f"staging-{os.getpid()}")
     try:
         os.replace(_beside(output, PREVIOUS), staging)
+        reused = True
     except OSError:
         staging.mkdir()
+        reused = False
     try:
         os.chmod(staging, DIR_MODE)
         _bring_up_to_date(staging, {MARKER: b"", **files}, links)
+    except OSError:
+        discard(staging)
+        if not reused:
+            raise
+        # The set-aside tree is only a shortcut: whatever is wrong with it, start afresh.
+        staging.mkdir()
+        try:
+            _bring_up_to_date(staging, {MARKER: b"", **files}, links)
+        except BaseException:
+            discard(staging)
+            raise
     except BaseException:
         discard(staging)
         raise
@@ -104,8 +117,11 @@ def _bring_up_to_date(root: Path, files: Mapping[str, bytes], links: Mapping[str
     for folder, dirs, names in os.walk(root):
         here = Path(folder).relative_to(root).as_posix()
         prefix = "" if here == "." else f"{here}/"
-        folders.update(prefix + d for d in dirs)
-        present.update(prefix + n for n in names)
+        # A link to a folder is not walked into, and goes like a file: nothing is ever
+        # written through it to somewhere outside.
+        links_out = {d for d in dirs if os.path.islink(os.path.join(folder, d))}
+        folders.update(prefix + d for d in dirs if d not in links_out)
+        present.update(prefix + n for n in [*names, *links_out])
     # What is not wanted any more goes first, so a folder can become a file and back.
     for name in present - files.keys() - links.keys():
         (root / name).unlink()
