@@ -4,6 +4,7 @@ check privacy → write atomically.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,7 +91,12 @@ def render(
     assert site is not None
     wanted = only
     if wanted is None and changed is not None:
-        slugs = {h.folder.resolve(): h.slug for c in site.campaigns for h in c.honorees}
+        slugs = {  # where a record chose another slug (网址名) than its folder's name
+            h.folder.resolve(): h.slug
+            for c in site.campaigns
+            for h in c.honorees
+            if h.slug != h.folder.name
+        }
         wanted = affected_pages(changed, options.content, slugs)
 
     # 3. Plan pages: the public model templates receive (no private field exists in
@@ -156,14 +162,15 @@ def build(
     # 1–5. Everything in memory; nothing is written unless all of it succeeded.
     done = render(options, progress, changed)
     rendered, images, problems = done.rendered, done.images, done.problems
-    reused = {name for name in rendered.skipped if (options.output / name).is_file()}
+    out = str(options.output)
+    reused = {name for name in rendered.skipped if os.path.isfile(f"{out}/{name}")}
     if reused != rendered.skipped:  # a page the last build did not make after all
         again = render(options, only=(rendered.skipped - reused).__contains__)
         rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
         rendered.pages += again.rendered.pages
     if options.precompress:
         rendered.files.update(precompressed(rendered.files))
-        reused |= {f"{name}.gz" for name in reused if (options.output / f"{name}.gz").is_file()}
+        reused |= {f"{name}.gz" for name in reused if os.path.isfile(f"{out}/{name}.gz")}
 
     # 6. Scan what is new for private data — everything, if the detector changed since the
     #    reused files were scanned — then 7. stage (reused files and images as hard links)
@@ -173,7 +180,8 @@ def build(
         scanned.update((name, (options.output / name).read_bytes()) for name in reused)
     privacy_problems(scan_files(scanned, done.detector), Path(options.output), problems, done.site)
     problems.raise_if_errors()
-    links = {name: options.output / name for name in reused} | images.outputs
+    links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
+    links.update(images.outputs)
     staging = stage(options.output, rendered.files, links)
     try:
         swap_in(staging, options.output, keep=True)

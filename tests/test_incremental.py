@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.errors import ContentError
 
-from .conftest import Scratch, record
+from .conftest import CAMPAIGN_YAML, Scratch, record
 
 
 def _site(scratch: Scratch) -> None:
@@ -109,3 +109,38 @@ def test_output_changed_by_hand_means_a_full_build(scratch: Scratch, tmp_path: P
     story.write_text(story.read_text("utf-8") + "\n再补充。\n", "utf-8")
     scratch.build()
     assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+
+
+def test_record_cache_reads_and_writes_only_the_edited_campaign(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.load import cache as cache_module
+
+    _site(scratch)
+    scratch.write("2023-test/campaign.yaml", CAMPAIGN_YAML.replace("2024", "2023"))
+    folder = scratch.content / "2023-test/honorees/sun-ce-shi"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(record("孙测试"), "utf-8")
+    scratch.build()
+    assert len(list((scratch.root / "cache/records").glob("*.pickle"))) == 2  # one a campaign
+
+    reads: list[str] = []
+    writes: list[Path] = []
+    real_load, real_write = cache_module.load_honoree, cache_module.atomic_write
+
+    def load(folder: Path, problems: object) -> object:
+        reads.append(folder.name)
+        return real_load(folder, problems)  # type: ignore[arg-type]
+
+    def write(target: Path, data: bytes) -> None:
+        writes.append(target)
+        real_write(target, data)
+
+    monkeypatch.setattr(cache_module, "load_honoree", load)
+    monkeypatch.setattr(cache_module, "atomic_write", write)
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n新补充的一段事迹。\n", "utf-8")
+    scratch.build()
+    assert reads == ["li-ce-shi"]  # the others came from the cache
+    edited_campaign = cache_module.RecordCache._file_of((os.path.abspath(story), 0, 0))
+    assert [p.name for p in writes] == [edited_campaign]  # 2023's file was left alone

@@ -7,10 +7,16 @@ file's path, size and modification time. A file that changed is read again; an e
 no build asked for is dropped when the cache is saved. The whole cache is thrown
 away when site_builder itself changes (its files' digest is part of the salt), or when
 messages would be shown relative to another folder.
+
+It is kept in one file per campaign, and only the files of campaigns whose records
+changed are written again: one edit in an archive of thousands pickles a campaign's
+records, not all of them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +26,8 @@ from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
 from .content import RECORD_FILE, HonoreeSource, load_honoree
 
-CACHE_FILE = "records.pickle"
-FORMAT = 1
+CACHE_FOLDER = "records"  # <campaign digest>.pickle, one per campaign
+FORMAT = 2
 
 
 @dataclass
@@ -33,27 +39,41 @@ class Entry:
 
 class RecordCache:
     def __init__(self, folder: Path, display_root: Path | None) -> None:
-        self.path = folder / CACHE_FILE
+        self.folder = folder / CACHE_FOLDER
         self.salt = f"{FORMAT}|{package_digest()}|{display_root}"
         self.entries: dict[tuple[str, int, int], Entry] = {}
         self.used: set[tuple[str, int, int]] = set()
-        self.loaded: object = None  # what was on disk, to skip saving an unchanged cache
-        try:
-            with open(self.path, "rb") as fh:
-                salt, entries = pickle.load(fh)
-            if salt == self.salt:
-                self.entries = entries
-                self.loaded = self._signature(entries)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            pass  # no cache, or one from another version: read everything
+        self.loaded: dict[str, object] = {}  # file name → what it holds, to skip rewriting it
+        for path in sorted(self.folder.glob("*.pickle")):
+            try:
+                with open(path, "rb") as fh:
+                    salt, entries = pickle.load(fh)
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                ValueError,
+                TypeError,
+                AttributeError,
+            ):
+                continue  # unreadable, or pickled by another version: its records are read again
+            if salt == self.salt and isinstance(entries, dict):
+                self.entries.update(entries)
+                self.loaded[path.name] = self._signature(entries)
+
+    @staticmethod
+    def _file_of(key: tuple[str, int, int]) -> str:
+        """The cache file of a record: its campaign's (…/<campaign>/honorees/<slug>/index.md)."""
+        campaign = os.path.dirname(os.path.dirname(os.path.dirname(key[0])))
+        return hashlib.sha256(campaign.encode()).hexdigest()[:16] + ".pickle"
 
     @staticmethod
     def key(path: Path) -> tuple[str, int, int] | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
-        return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
 
     def get(self, path: Path) -> Entry | None:
         key = self.key(path)
@@ -87,12 +107,18 @@ class RecordCache:
 
     def save(self) -> None:
         """Keep what this build used; render the stories that were not rendered yet."""
-        kept = {key: self.entries[key] for key in sorted(self.used)}
-        if self._signature(kept) == self.loaded:
-            return  # nothing new: the file on disk is this cache already
-        for entry in kept.values():
-            if entry.source is not None:  # cached properties: computed, then pickled
-                entry.source.story_html  # noqa: B018
-                entry.source.normal_values  # noqa: B018
-        data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(self.path, data)
+        files: dict[str, dict[tuple[str, int, int], Entry]] = {}
+        for key in sorted(self.used):
+            files.setdefault(self._file_of(key), {})[key] = self.entries[key]
+        for name, kept in files.items():
+            if self._signature(kept) == self.loaded.get(name):
+                continue  # nothing new: the file on disk holds these records already
+            for entry in kept.values():
+                if entry.source is not None:  # cached properties: computed, then pickled
+                    entry.source.story_html  # noqa: B018
+                    entry.source.normal_values  # noqa: B018
+            data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(self.folder / name, data)
+        for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
+            (self.folder / name).unlink(missing_ok=True)
+        (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file

@@ -44,7 +44,7 @@ class HonoreeSource:
     # record cache keeps them between builds).
     scans: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def path(self) -> Path:
         return self.folder / RECORD_FILE
 

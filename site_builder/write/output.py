@@ -57,7 +57,7 @@ def _beside(output: Path, what: str) -> Path:
     return output.parent / f".{output.name}.{what}"
 
 
-def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, Path]) -> Path:
+def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]) -> Path:
     """A staging folder beside output/ holding exactly ``files`` (name → bytes) and
     ``links`` (name → a file to hard-link: unchanged pages from output/, images from
     the cache; a copy where the file system has no links).
@@ -107,7 +107,9 @@ def write_files(staging: Path, files: Mapping[str, bytes]) -> None:
     _bring_up_to_date(staging, {MARKER: b"", **files}, {})
 
 
-def _bring_up_to_date(root: Path, files: Mapping[str, bytes], links: Mapping[str, Path]) -> None:
+def _bring_up_to_date(
+    root: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]
+) -> None:
     for name in [*files, *links]:
         rel = PurePosixPath(name)
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
@@ -125,18 +127,18 @@ def _bring_up_to_date(root: Path, files: Mapping[str, bytes], links: Mapping[str
     # What is not wanted any more goes first, so a folder can become a file and back.
     for name in present - files.keys() - links.keys():
         (root / name).unlink()
-    wanted = {str(p) for name in [*files, *links] for p in PurePosixPath(name).parents}
+    wanted = {folder for name in [*files, *links] for folder in _folders_of(name)}
     for folder in sorted(folders - wanted, key=len, reverse=True):
         os.rmdir(root / folder)
     folders &= wanted
 
     def make_folder_of(name: str) -> None:
         if name.rpartition("/")[0] not in folders:
-            for p in reversed(PurePosixPath(name).parents[:-1]):
-                if str(p) not in folders:
-                    (root / p).mkdir(exist_ok=True)
-                    os.chmod(root / p, DIR_MODE)  # mkdir's mode is cut by the umask
-                    folders.add(str(p))
+            for folder in reversed(_folders_of(name)):
+                if folder not in folders:
+                    (root / folder).mkdir(exist_ok=True)
+                    os.chmod(root / folder, DIR_MODE)  # mkdir's mode is cut by the umask
+                    folders.add(folder)
 
     for name, data in sorted(files.items()):
         target = root / name
@@ -159,6 +161,15 @@ def _bring_up_to_date(root: Path, files: Mapping[str, bytes], links: Mapping[str
         except OSError:
             shutil.copyfile(source, target)
             os.chmod(target, FILE_MODE)
+
+
+def _folders_of(name: str) -> list[str]:
+    """ "a/b/c.html" → ["a/b", "a"]: the folders a file needs, deepest first."""
+    folders = []
+    while "/" in name:
+        name = name.rpartition("/")[0]
+        folders.append(name)
+    return folders
 
 
 def swap_in(staging: Path, output: Path, keep: bool = False) -> None:
