@@ -123,7 +123,15 @@ def render(
     problems.raise_if_errors()
 
     # 5. Render pages and files into memory.
-    rendered = render_site(site.config, campaigns, theme, sorted(images.outputs), wanted, qr_codes)
+    rendered = render_site(
+        site.config,
+        campaigns,
+        theme,
+        sorted(images.outputs),
+        wanted,
+        qr_codes,
+        options.cache_dir / "templates",
+    )
     return Rendering(site, rendered, images, report, problems, qr_codes, detector, campaigns, theme)
 
 

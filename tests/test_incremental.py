@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ContentError
+from site_builder.pages.theme import make_environment
 
 from .conftest import CAMPAIGN_YAML, Scratch, record
 
@@ -83,6 +84,15 @@ def test_theme_change_renders_every_page(scratch: Scratch, tmp_path: Path) -> No
     scratch.build()
     assert scratch.html("404.html").select_one("#own") is not None
     assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+    # Compiled templates are kept in the cache: an edited one is compiled again, even by
+    # a new process (a fresh environment) within the same second.
+    (theme / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="edited">y</p>{% endblock %}', "utf-8"
+    )
+    make_environment.cache_clear()
+    scratch.build()
+    assert scratch.html("404.html").select_one("#edited") is not None
+    assert any((scratch.root / "cache" / "templates").iterdir())
 
 
 def test_an_edit_that_breaks_a_record_is_reported_not_served_from_the_cache(

@@ -116,6 +116,7 @@ class RecordCache:
             for entry in kept.values():
                 if entry.source is not None:  # cached properties: computed, then pickled
                     entry.source.story_html  # noqa: B018
+                    entry.source.story_text  # noqa: B018
                     entry.source.normal_values  # noqa: B018
             data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
             atomic_write(self.folder / name, data)

@@ -16,7 +16,7 @@ from ..errors import Problem, Problems, TextFileError, UsageError
 from ..model.config import CampaignConfig, SiteConfig
 from ..model.identifiers import normalise
 from ..model.record import PRIVATE_FIELDS, RECORD_LABELS, SLUG_RE, STAND_INS, STATUS_VALUES, Record
-from ..pages.story import render_story
+from ..pages.story import plain_text, render_story
 from ..pages.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
 from .text import YamlDoc, parse_yaml, read_text, split_front_matter
 from .validate import key_line, validate, validate_with_stand_ins
@@ -61,6 +61,11 @@ class HonoreeSource:
     def story_html(self) -> str:
         """The story rendered and sanitised, once per build (checks and pages both use it)."""
         return render_story(self.story)
+
+    @functools.cached_property
+    def story_text(self) -> str:
+        """The story as plain text, for search data and descriptions."""
+        return plain_text(self.story_html)
 
     @functools.cached_property
     def normal_values(self) -> tuple[dict[str, str], frozenset[str]]:

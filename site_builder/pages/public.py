@@ -18,7 +18,7 @@ from ..model.config import Channels, SiteConfig
 from ..model.dates import YearMonth, chinese_date, chinese_period
 from ..model.record import RECORD_LABELS, STATUS_LABELS, Honour, MediaItem, Record, parse_focus
 from . import urls
-from .story import first_sentence, plain_text
+from .story import first_sentence
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def public_honoree(
         summary=rec.summary,
         tagline=tagline,
         story_html=story_html,
-        story_text=plain_text(story_html),
+        story_text=h.story_text,
         badges=tuple(rec.badges),
         portrait=portrait,
         photos=tuple(photos),

@@ -119,10 +119,12 @@ def render_site(
     image_names: list[str],
     wanted: Callable[[str], bool] | None = None,
     qr_codes: QrCache | None = None,
+    compiled: Path | None = None,
 ) -> Rendered:
-    """Every output file; with ``wanted``, pages it rejects are listed in ``skipped`` instead."""
+    """Every output file; with ``wanted``, pages it rejects are listed in ``skipped`` instead.
+    ``compiled``: a cache folder for compiled templates."""
     out = Rendered()
-    env = make_environment(theme)
+    env = make_environment(theme, compiled)
     assets: dict[str, str] = {}
     for name, data in static_files(theme).items():
         target = urls.asset(hashed_name(name, data))

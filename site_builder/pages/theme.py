@@ -26,6 +26,7 @@ from jinja2 import (
     BaseLoader,
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
@@ -153,10 +154,17 @@ def _loader(layer: ThemeLayer) -> BaseLoader:
 
 
 @functools.lru_cache(maxsize=8)
-def make_environment(theme: Theme) -> Environment:
-    """One environment per theme: compiled templates are reused (auto_reload notices edits)."""
+def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
+    """One environment per theme: compiled templates are reused (auto_reload notices edits)
+    and, with ``compiled`` (a cache folder), kept between builds — Jinja checks each one
+    against its template's source, so an edited template is compiled again."""
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = FileSystemBytecodeCache(str(compiled))
     env = Environment(
         loader=ChoiceLoader([_loader(layer) for layer in theme.layers]),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
