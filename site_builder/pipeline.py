@@ -23,6 +23,7 @@ from .media.images import ImageReport, ImageStore
 from .media.qr import QrCache
 from .model.config import SiteConfig
 from .options import BuildOptions, Since
+from .pages import urls as page_urls
 from .pages.affected import affected_pages
 from .pages.public import PublicCampaign, public_campaign
 from .pages.render import Rendered, qr_pages, render_site
@@ -61,6 +62,7 @@ class Rendering:
     report: ImageReport
     problems: Problems
     qr_codes: QrCache
+    linked: dict[str, Path]  # output name → cache file: images, posters, QR codes
     detector: Detector  # the same one validates the records and scans the output
     campaigns: list[PublicCampaign]  # the public model the pages were rendered from
     theme: Theme
@@ -113,26 +115,38 @@ def render(
     problems.raise_if_errors()
     assert theme is not None
 
-    # 4. Images and every page's QR codes: parallel, cached; a corrupt photo stops the build
-    #    before anything is written.
+    # 4. Images and every page's QR codes are made in the worker pool (and kept in the
+    #    cache) while 5. the pages are rendered into memory; both reach output/ as links
+    #    to the cache. A corrupt photo stops the build before anything is written.
     qr_codes = QrCache(options.cache_dir / "qr")
-    urls = [site.config.base_url + page for page in qr_pages(campaigns)]
-    images.add_qr_codes(qr_codes.missing(urls))
-    report = images.run(progress)
+    pages = qr_pages(campaigns)
+    qr_files, qr_jobs = qr_codes.plan([site.config.base_url + page for page in pages])
+    images.add_qr_codes(qr_jobs)
+    linked: dict[str, Path] = {}
+    for page in pages:
+        png, svg = qr_files[site.config.base_url + page]
+        linked[page_urls.qr_code(page, "png")] = png
+        linked[page_urls.qr_code(page, "svg")] = svg
+    linked.update(images.outputs)
+    pending = images.start()
+    try:
+        rendered = render_site(
+            site.config,
+            campaigns,
+            theme,
+            sorted(images.outputs),
+            wanted,
+            options.cache_dir / "templates",
+        )
+        report = pending.wait(progress)
+    except BaseException:
+        pending.cancel()
+        raise
     _photo_problems(report.errors, problems)
     problems.raise_if_errors()
-
-    # 5. Render pages and files into memory.
-    rendered = render_site(
-        site.config,
-        campaigns,
-        theme,
-        sorted(images.outputs),
-        wanted,
-        qr_codes,
-        options.cache_dir / "templates",
+    return Rendering(
+        site, rendered, images, report, problems, qr_codes, linked, detector, campaigns, theme
     )
-    return Rendering(site, rendered, images, report, problems, qr_codes, detector, campaigns, theme)
 
 
 def privacy_problems(
@@ -178,6 +192,8 @@ def build(
         rendered.pages += again.rendered.pages
     if options.precompress:
         rendered.files.update(precompressed(rendered.files))
+        svg = {n: p.read_bytes() for n, p in done.linked.items() if n.endswith(".svg")}
+        rendered.files.update(precompressed(svg))
         reused |= {f"{name}.gz" for name in reused if os.path.isfile(f"{out}/{name}.gz")}
 
     # 6. Scan what is new for private data — everything, if the detector changed since the
@@ -189,7 +205,7 @@ def build(
     privacy_problems(scan_files(scanned, done.detector), Path(options.output), problems, done.site)
     problems.raise_if_errors()
     links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
-    links.update(images.outputs)
+    links.update(done.linked)
     staging = stage(options.output, rendered.files, links)
     try:
         swap_in(staging, options.output, keep=True)
@@ -211,7 +227,7 @@ def build(
 
     result = BuildResult(
         pages=rendered.pages,
-        files=len(rendered.files) + len(images.outputs),
+        files=len(rendered.files) + len(done.linked),
         bytes=sum(len(b) for b in rendered.files.values()),
         images=done.report,
         warnings=problems.warnings,

@@ -154,3 +154,17 @@ def test_record_cache_reads_and_writes_only_the_edited_campaign(
     assert reads == ["li-ce-shi"]  # the others came from the cache
     edited_campaign = cache_module.RecordCache._file_of((os.path.abspath(story), 0, 0))
     assert [p.name for p in writes] == [edited_campaign]  # 2023's file was left alone
+
+
+def test_qr_codes_are_links_to_the_cache_and_go_with_their_page(scratch: Scratch) -> None:
+    _site(scratch)
+    scratch.build()
+    qr = scratch.output / "2024-test/wang-ce-shi/qr.png"
+    cached = {p.stat().st_ino for p in (scratch.root / "cache/qr").rglob("*.png")}
+    inode = qr.stat().st_ino
+    assert inode in cached  # linked, not copied
+    shutil.rmtree(scratch.campaign / "honorees/wang-ce-shi")
+    scratch.build()
+    assert not qr.exists()
+    remaining = {p.stat().st_ino for p in (scratch.root / "cache/qr").rglob("*.png")}
+    assert remaining == cached - {inode}  # the withdrawn page's code was pruned

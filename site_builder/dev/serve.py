@@ -94,7 +94,7 @@ class DevSite:
             for problem in exc.problems:
                 self.log(f"  {problem}")
             return
-        images = {name: path for name, path in done.images.outputs.items()}
+        images = dict(done.linked)
         self.state.publish(
             files=files,
             images=images,

@@ -9,11 +9,12 @@ into the staging directory; entries no build refers to any more are pruned.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -264,8 +265,9 @@ class ImageStore:
         """QR codes to make with the images (they are not counted as images)."""
         self.jobs.update((f"qr|{job.url}", job) for job in jobs)
 
-    def run(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
-        """Process every job whose outputs are not all cached; in parallel on all cores."""
+    def start(self) -> Pending:
+        """Start the jobs whose outputs are not all cached in the worker pool (one worker per
+        core) and return at once: the caller renders pages meanwhile, then ``wait``s."""
         report = ImageReport(errors=list(self.errors))
         todo: list[Job] = []
         for job in self.jobs.values():
@@ -277,35 +279,7 @@ class ImageStore:
                 report.reused += len(paths) - len(missing)
                 report.made += len(missing)
                 report.sources_processed += bool(missing)
-        done = 0
-        if on_progress:
-            on_progress(done, len(todo))
-        workers = min(len(todo), os.cpu_count() or 1)
-        if workers <= 1:
-            for job in todo:
-                self._run_one(job, report)
-                done += 1
-                if on_progress:
-                    on_progress(done, len(todo))
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [(job, pool.submit(run_job, job)) for job in todo]
-                for job, future in futures:
-                    try:
-                        future.result()
-                    except PhotoError as exc:
-                        report.errors.append((_job_source(job), exc))
-                    done += 1
-                    if on_progress:
-                        on_progress(done, len(todo))
-        return report
-
-    @staticmethod
-    def _run_one(job: Job, report: ImageReport) -> None:
-        try:
-            run_job(job)
-        except PhotoError as exc:
-            report.errors.append((_job_source(job), exc))
+        return Pending(todo, report)
 
     def save_and_prune(self) -> int:
         """Forget sources and variants this build did not use; returns files removed."""
@@ -319,6 +293,57 @@ class ImageStore:
                     path.unlink()
                     removed += 1
         return removed
+
+
+class Pending:
+    """Jobs started in the worker pool; ``wait`` collects them (errors are reported, not
+    raised) and ``cancel`` drops what has not started, when the build stops early."""
+
+    def __init__(self, todo: list[Job], report: ImageReport) -> None:
+        self.todo = todo
+        self.report = report
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[tuple[Job, Future[None]]] = []
+        if min(len(todo), os.cpu_count() or 1) > 1:
+            self.pool = ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))
+            try:
+                self.futures = [(job, self.pool.submit(run_job, job)) for job in todo]
+            except BaseException:
+                self.cancel()
+                raise
+
+    def wait(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
+        done, total = 0, len(self.todo)
+        if on_progress:
+            on_progress(done, total)
+        try:
+            if self.pool is None:
+                for job in self.todo:
+                    self._collect(job, functools.partial(run_job, job))
+                    done += 1
+                    if on_progress:
+                        on_progress(done, total)
+            for job, future in self.futures:
+                self._collect(job, future.result)
+                done += 1
+                if on_progress:
+                    on_progress(done, total)
+        except BaseException:
+            self.cancel()
+            raise
+        if self.pool is not None:
+            self.pool.shutdown()
+        return self.report
+
+    def _collect(self, job: Job, result: Callable[[], None]) -> None:
+        try:
+            result()
+        except PhotoError as exc:
+            self.report.errors.append((_job_source(job), exc))
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _job_source(job: Job) -> Path:

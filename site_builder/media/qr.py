@@ -4,7 +4,8 @@ Each URL is encoded once, with a fixed mask: segno's evaluation of all eight mas
 most of the cost of a code (a build makes two files for every page), and any mask is a
 valid QR code — the tests decode every one back to its URL. The PNG is written by
 Pillow from the module matrix. Codes are made in the worker pool with the photos
-(``QrJob``) and kept on disk by URL, so a page's codes are made once, ever.
+(``QrJob``) and kept on disk by URL, so a page's codes are made once, ever; output/
+links to them as it does to the photos.
 
 They encode the page's absolute URL (from base_url), as SVG for print and PNG for
 articles. They are made with segno, which writes the same bytes for the same URL.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,40 +103,34 @@ def make_qr(job: QrJob) -> None:
 
 
 class QrCache:
-    """QR codes on disk by URL; ``missing`` plans the ones to make in the worker pool."""
+    """QR codes on disk by URL; ``plan`` names each page's files and the jobs to make the
+    missing ones in the worker pool."""
 
     VERSION = "2"  # 2: fixed mask, PNG by Pillow
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.used: set[Path] = set()
+        self.used: set[str] = set()
 
     def path(self, url: str, kind: str) -> Path:
         key = hashlib.sha256(f"{self.VERSION}|{kind}|{url}".encode()).hexdigest()
-        return self.folder / key[:2] / f"{key}.{kind}"
+        return Path(f"{self.folder}{os.sep}{key[:2]}{os.sep}{key}.{kind}")
 
-    def missing(self, urls: list[str]) -> list[QrJob]:
-        """Jobs for the pages whose codes are not on disk yet."""
+    def plan(self, urls: list[str]) -> tuple[dict[str, tuple[Path, Path]], list[QrJob]]:
+        """Each URL's cache files (PNG, SVG), and jobs for those not on disk yet."""
+        files: dict[str, tuple[Path, Path]] = {}
         jobs = []
         for url in urls:
-            png, svg = self.path(url, "png"), self.path(url, "svg")
-            self.used.update((png, svg))  # kept by prune() even when the page is not rendered
-            if not (png.is_file() and svg.is_file()):
+            png, svg = files[url] = self.path(url, "png"), self.path(url, "svg")
+            self.used.update((str(png), str(svg)))  # kept by prune()
+            if not (os.path.isfile(png) and os.path.isfile(svg)):
                 jobs.append(QrJob(url, str(png), str(svg)))
-        return jobs
-
-    def get(self, url: str, kind: str) -> bytes:
-        path = self.path(url, kind)
-        self.used.add(path)
-        try:
-            return path.read_bytes()
-        except OSError:
-            data = qr_png(url) if kind == "png" else qr_svg(url)
-            atomic_write(path, data)
-            return data
+        return files, jobs
 
     def prune(self) -> None:
-        if self.folder.is_dir():
-            for path in self.folder.rglob("*.*"):
+        """Remove the codes of pages no build asked for."""
+        for folder, _, names in os.walk(self.folder):
+            for name in names:
+                path = os.path.join(folder, name)
                 if path not in self.used:
-                    path.unlink()
+                    os.unlink(path)

@@ -19,7 +19,6 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..errors import ContentError, Problem
-from ..media.qr import QrCache, qr_png, qr_svg
 from ..model.config import SiteConfig
 from . import urls
 from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
@@ -83,7 +82,7 @@ class Page:
 class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
     pages: int = 0
-    skipped: set[str] = field(default_factory=set)  # pages (and their QR codes) not re-rendered
+    skipped: set[str] = field(default_factory=set)  # pages not rendered again
 
     def add(self, path: str, text: str) -> None:
         self.files[path] = text.encode("utf-8")
@@ -118,7 +117,6 @@ def render_site(
     theme: Theme,
     image_names: list[str],
     wanted: Callable[[str], bool] | None = None,
-    qr_codes: QrCache | None = None,
     compiled: Path | None = None,
 ) -> Rendered:
     """Every output file; with ``wanted``, pages it rejects are listed in ``skipped`` instead.
@@ -150,21 +148,7 @@ def render_site(
         out.add(output, _render(env, theme, template, page=p, site=site, **context))
         out.pages += 1
 
-    def qr(target: str) -> None:
-        """QR codes of a page, under stable names the WeChat editor can find again."""
-        if wanted is not None and not wanted(urls.page_file(target)):
-            out.skipped.update(urls.qr_code(target, kind) for kind in urls.QR_KINDS)
-            return
-        url = config.base_url + target
-        out.files[urls.qr_code(target, "png")] = (
-            qr_codes.get(url, "png") if qr_codes else qr_png(url)
-        )
-        out.files[urls.qr_code(target, "svg")] = (
-            qr_codes.get(url, "svg") if qr_codes else qr_svg(url)
-        )
-
     home = urls.page_file(urls.HOME)
-    qr(urls.HOME)
     if len(ordered) == 1:
         only = ordered[0]
         page("campaign.html", home, campaign=only, search_url=_search_path(only, out))
@@ -177,10 +161,8 @@ def render_site(
             campaign=campaign,
             search_url=_search_path(campaign, out),
         )
-        qr(campaign.url)
         for honoree in campaign.honorees:
             page("profile.html", urls.page_file(honoree.url), campaign=campaign, honoree=honoree)
-            qr(honoree.url)
         if campaign.notice is not None:
             page(
                 "notice.html",
@@ -188,7 +170,6 @@ def render_site(
                 campaign=campaign,
                 notice=campaign.notice,
             )
-            qr(campaign.notice.url)
     page("404.html", "404.html", absolute=True)
     out.add("robots.txt", robots_txt(config))
     out.add("sitemap.xml", sitemap_xml(config, ordered))

@@ -111,7 +111,7 @@ class Maker:
         rendered = self.done.rendered.files.get(name)
         if rendered is not None:
             return rendered
-        return self.done.images.outputs[name].read_bytes()
+        return self.done.linked[name].read_bytes()
 
     def picture(self, picture: Picture | None, file: str) -> ArticleImage | None:
         """The largest JPEG of a picture that fits the editor: ≤ 1080 px and under 1 MB."""
