@@ -85,6 +85,7 @@ def render(
     # 1. Load every file (records unchanged since the last build come from the cache),
     # 2. validate across files; stop once with every problem.
     records = RecordCache(options.cache_dir, problems.display_root)
+    records.prefetch(options.content)
     site = load_site(options.content, problems, records.load_honoree)
     detector = privacy_detector(site) if site is not None else Detector()
     facts = check_site(site, problems, detector) if site is not None else {}
@@ -254,6 +255,7 @@ def check(options: BuildOptions) -> list[Problem]:
     """Everything the build validates, photos opened, nothing written; every problem found."""
     problems = Problems(display_root=options.display_root or Path.cwd())
     records = RecordCache(options.cache_dir, problems.display_root)
+    records.prefetch(options.content)
     site = load_site(options.content, problems, records.load_honoree)
     records.save()
     if site is not None:

@@ -12,7 +12,7 @@ import pytest
 from site_builder.errors import ContentError
 from site_builder.pages.theme import make_environment
 
-from .conftest import CAMPAIGN_YAML, Scratch, record
+from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, record, valid_id
 
 
 def _site(scratch: Scratch) -> None:
@@ -168,3 +168,52 @@ def test_qr_codes_are_links_to_the_cache_and_go_with_their_page(scratch: Scratch
     assert not qr.exists()
     remaining = {p.stat().st_ino for p in (scratch.root / "cache/qr").rglob("*.png")}
     assert remaining == cached - {inode}  # the withdrawn page's code was pruned
+
+
+def test_records_read_in_worker_processes_build_the_same_site(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build reads many records on every core (RecordCache.prefetch): the site and
+    every problem must be what reading them one by one gives."""
+    from site_builder.load import cache as cache_module
+
+    family, given = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨", "一二三四五六七八九十明华强军平安"
+    scratch.write("site.yaml", SITE_YAML + "生成海报: 否\n")  # posters are beside the point
+    scratch.write("2024-test/campaign.yaml", CAMPAIGN_YAML.replace("名额: 4", "名额: 200"))
+    for i in range(2 * cache_module.PARALLEL_FROM + 3):
+        name = f"{family[i % 16]}{given[i // 16]}测"
+        fields = {"身份证号": f'"{valid_id(i)}"', "联系方式": f'"139{i:08d}"'}
+        scratch.honoree(f"ce-shi-{i:03d}", text=record(name, **fields))
+    scratch.honoree("huai", text=record("坏记录", 性别="难"))  # one broken record among them
+    started: list[int] = []
+    real_pool = cache_module.ProcessPoolExecutor
+
+    def pool(max_workers: int) -> object:
+        started.append(max_workers)
+        return real_pool(max_workers=max_workers)
+
+    monkeypatch.setattr(cache_module, "ProcessPoolExecutor", pool)
+    with pytest.raises(ContentError) as parallel:
+        scratch.build(cache=tmp_path / "cache-a")
+    assert started and started[0] >= 2  # the workers did read them
+    monkeypatch.setattr(cache_module, "PARALLEL_FROM", 10**9)
+    with pytest.raises(ContentError) as serial:
+        scratch.build(cache=tmp_path / "cache-b")
+    assert len(started) == 1
+    assert [str(p) for p in parallel.value.problems] == [str(p) for p in serial.value.problems]
+
+    shutil.rmtree(scratch.campaign / "honorees" / "huai")
+    monkeypatch.undo()
+    scratch.build(output=tmp_path / "a", cache=tmp_path / "cache-c")
+    monkeypatch.setattr(cache_module, "PARALLEL_FROM", 10**9)
+    scratch.build(output=tmp_path / "b", cache=tmp_path / "cache-d")
+    tree = {
+        p.relative_to(tmp_path / "a").as_posix(): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    assert tree == {
+        p.relative_to(tmp_path / "b").as_posix(): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }

@@ -16,16 +16,19 @@ records, not all of them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, Problems
 from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
-from .content import RECORD_FILE, HonoreeSource, load_honoree
+from .content import HONOREES_DIR, RECORD_FILE, HonoreeSource, load_honoree
 
+PARALLEL_FROM = 64  # records to read before it pays to start a worker for them
 CACHE_FOLDER = "records"  # <campaign digest>.pickle, one per campaign
 FORMAT = 2
 
@@ -39,6 +42,7 @@ class Entry:
 
 class RecordCache:
     def __init__(self, folder: Path, display_root: Path | None) -> None:
+        self.display_root = display_root
         self.folder = folder / CACHE_FOLDER
         self.salt = f"{FORMAT}|{package_digest()}|{display_root}"
         self.entries: dict[tuple[str, int, int], Entry] = {}
@@ -67,6 +71,24 @@ class RecordCache:
         campaign = os.path.dirname(os.path.dirname(os.path.dirname(key[0])))
         return hashlib.sha256(campaign.encode()).hexdigest()[:16] + ".pickle"
 
+    def prefetch(self, content: Path) -> None:
+        """Read the records the cache does not hold on every core at once. Parsing,
+        validating and rendering the stories of an archive's records is most of a cold
+        build; the results come back to this process, which then finds them cached."""
+        todo = []
+        for path in sorted(content.glob(f"*/{HONOREES_DIR}/*/{RECORD_FILE}")):
+            key = self.key(path)
+            if key is not None and key not in self.entries:
+                todo.append((key, path.parent))
+        workers = min(os.cpu_count() or 1, len(todo) // PARALLEL_FROM)
+        if workers < 2:
+            return  # reading them here is quicker than starting workers
+        folders = [folder for _, folder in todo]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            read = pool.map(read_entry, folders, itertools.repeat(self.display_root), chunksize=16)
+            for (key, _), entry in zip(todo, read, strict=True):
+                self.entries[key] = entry
+
     @staticmethod
     def key(path: Path) -> tuple[str, int, int] | None:
         try:
@@ -93,8 +115,7 @@ class RecordCache:
         path = folder / RECORD_FILE
         entry = self.get(path)
         if entry is None:
-            found = Problems(problems.display_root)
-            entry = Entry(load_honoree(folder, found), list(found.items))
+            entry = read_entry(folder, problems.display_root)
             self.put(path, entry)
         problems.items.extend(entry.problems)
         if entry.source is not None:
@@ -113,13 +134,21 @@ class RecordCache:
         for name, kept in files.items():
             if self._signature(kept) == self.loaded.get(name):
                 continue  # nothing new: the file on disk holds these records already
-            for entry in kept.values():
-                if entry.source is not None:  # cached properties: computed, then pickled
-                    entry.source.story_html  # noqa: B018
-                    entry.source.story_text  # noqa: B018
-                    entry.source.normal_values  # noqa: B018
             data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
             atomic_write(self.folder / name, data)
         for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
             (self.folder / name).unlink(missing_ok=True)
         (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file
+
+
+def read_entry(folder: Path, display_root: Path | None) -> Entry:
+    """One honouree's folder read as the cache keeps it: the record with its story
+    rendered (here, in a worker process when ``prefetch`` reads many), and the problems
+    found on the way."""
+    found = Problems(display_root)
+    source = load_honoree(folder, found)
+    if source is not None:  # cached properties: computed now, then kept
+        source.story_html  # noqa: B018
+        source.story_text  # noqa: B018
+        source.normal_values  # noqa: B018
+    return Entry(source, list(found.items))

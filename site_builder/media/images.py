@@ -9,11 +9,10 @@ into the staging directory; entries no build refers to any more are pruned.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,51 +294,60 @@ class ImageStore:
         return removed
 
 
+# QR codes to a task: each takes ~2 ms, so a task each would spend a fifth of the
+# time passing messages between processes.
+QR_BATCH = 32
+
+
+def run_jobs(jobs: Sequence[Job]) -> list[tuple[int, PhotoError]]:
+    """Worker entry point for a few jobs: which of them failed, and why."""
+    errors = []
+    for i, job in enumerate(jobs):
+        try:
+            run_job(job)
+        except PhotoError as exc:
+            errors.append((i, exc))
+    return errors
+
+
 class Pending:
     """Jobs started in the worker pool; ``wait`` collects them (errors are reported, not
     raised) and ``cancel`` drops what has not started, when the build stops early."""
 
     def __init__(self, todo: list[Job], report: ImageReport) -> None:
-        self.todo = todo
         self.report = report
+        self.total = len(todo)
+        qr = [job for job in todo if isinstance(job, QrJob)]
+        self.units: list[Sequence[Job]] = [[job] for job in todo if not isinstance(job, QrJob)]
+        self.units += [qr[i : i + QR_BATCH] for i in range(0, len(qr), QR_BATCH)]
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[tuple[Job, Future[None]]] = []
-        if min(len(todo), os.cpu_count() or 1) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))
+        self.futures: list[Future[list[tuple[int, PhotoError]]]] = []
+        workers = min(len(self.units), os.cpu_count() or 1)
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=workers)
             try:
-                self.futures = [(job, self.pool.submit(run_job, job)) for job in todo]
+                self.futures = [self.pool.submit(run_jobs, unit) for unit in self.units]
             except BaseException:
                 self.cancel()
                 raise
 
     def wait(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
-        done, total = 0, len(self.todo)
+        done = 0
         if on_progress:
-            on_progress(done, total)
+            on_progress(done, self.total)
         try:
-            if self.pool is None:
-                for job in self.todo:
-                    self._collect(job, functools.partial(run_job, job))
-                    done += 1
-                    if on_progress:
-                        on_progress(done, total)
-            for job, future in self.futures:
-                self._collect(job, future.result)
-                done += 1
+            for n, unit in enumerate(self.units):
+                errors = self.futures[n].result() if self.pool else run_jobs(unit)
+                self.report.errors += [(_job_source(unit[i]), exc) for i, exc in errors]
+                done += len(unit)
                 if on_progress:
-                    on_progress(done, total)
+                    on_progress(done, self.total)
         except BaseException:
             self.cancel()
             raise
         if self.pool is not None:
             self.pool.shutdown()
         return self.report
-
-    def _collect(self, job: Job, result: Callable[[], None]) -> None:
-        try:
-            result()
-        except PhotoError as exc:
-            self.report.errors.append((_job_source(job), exc))
 
     def cancel(self) -> None:
         if self.pool is not None:
