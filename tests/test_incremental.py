@@ -205,6 +205,9 @@ def test_records_read_in_worker_processes_build_the_same_site(
     shutil.rmtree(scratch.campaign / "honorees" / "huai")
     monkeypatch.undo()
     scratch.build(output=tmp_path / "a", cache=tmp_path / "cache-c")
+    story = scratch.campaign / "honorees/ce-shi-007/index.md"  # then an edit, from the cache
+    story.write_text(story.read_text("utf-8") + "\n新补充的一段事迹。\n", "utf-8")
+    scratch.build(output=tmp_path / "a", cache=tmp_path / "cache-c")
     monkeypatch.setattr(cache_module, "PARALLEL_FROM", 10**9)
     scratch.build(output=tmp_path / "b", cache=tmp_path / "cache-d")
     tree = {
