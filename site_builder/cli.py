@@ -321,7 +321,9 @@ def _wechat(args: argparse.Namespace, out: Console) -> int:
     target = args.output or Path("公众号")
     check_output_location(target, args.content)
     options = BuildOptions(content=args.content, cache=args.cache)
-    articles = make_articles(render(options), args.campaign)
+    done = render(options)
+    done.records.save()
+    articles = make_articles(done, args.campaign)
     staging = new_staging(target)
     try:
         write_files(staging, article_files(articles))

@@ -66,6 +66,9 @@ class Rendering:
     detector: Detector  # the same one validates the records and scans the output
     campaigns: list[PublicCampaign]  # the public model the pages were rendered from
     theme: Theme
+    # The records as read; the caller saves them (RecordCache.save) once it has let go of
+    # the rendered pages: pickling caches a UTF-8 copy inside every story string it writes.
+    records: RecordCache
 
 
 def render(
@@ -85,12 +88,17 @@ def render(
     # 1. Load every file (records unchanged since the last build come from the cache),
     # 2. validate across files; stop once with every problem.
     records = RecordCache(options.cache_dir, problems.display_root)
+
+    def stop_if_errors() -> None:
+        if problems.errors:
+            records.save()  # what was read stays cached for the build after the fix
+        problems.raise_if_errors()
+
     records.prefetch(options.content)
     site = load_site(options.content, problems, records.load_honoree)
     detector = privacy_detector(site) if site is not None else Detector()
     facts = check_site(site, problems, detector) if site is not None else {}
-    records.save()
-    problems.raise_if_errors()
+    stop_if_errors()
     assert site is not None
     wanted = only
     if wanted is None and changed is not None:
@@ -113,7 +121,7 @@ def render(
     images = _image_store(site, options, problems)
     campaigns = [public_campaign(c, facts[c.id], site.config, images) for c in site.campaigns]
     _photo_problems(images.errors, problems)
-    problems.raise_if_errors()
+    stop_if_errors()
     assert theme is not None
 
     # 4. Images and every page's QR codes are made in the worker pool (and kept in the
@@ -144,9 +152,19 @@ def render(
         pending.cancel()
         raise
     _photo_problems(report.errors, problems)
-    problems.raise_if_errors()
+    stop_if_errors()
     return Rendering(
-        site, rendered, images, report, problems, qr_codes, linked, detector, campaigns, theme
+        site,
+        rendered,
+        images,
+        report,
+        problems,
+        qr_codes,
+        linked,
+        detector,
+        campaigns,
+        theme,
+        records,
     )
 
 
@@ -213,6 +231,10 @@ def build(
     except BaseException:
         discard(staging)
         raise
+    written = (len(rendered.files) + len(done.linked), sum(map(len, rendered.files.values())))
+    rendered.files.clear()  # the pages are in output/ now: their memory is for the cache
+    scanned.clear()
+    done.records.save()
     images.save_and_prune()
     done.qr_codes.prune()
     if options.zip is not None:
@@ -228,8 +250,8 @@ def build(
 
     result = BuildResult(
         pages=rendered.pages,
-        files=len(rendered.files) + len(done.linked),
-        bytes=sum(len(b) for b in rendered.files.values()),
+        files=written[0],
+        bytes=written[1],
         images=done.report,
         warnings=problems.warnings,
     )

@@ -142,7 +142,7 @@ def test_record_cache_reads_and_writes_only_the_edited_campaign(
         reads.append(folder.name)
         return real_load(folder, problems)  # type: ignore[arg-type]
 
-    def write(target: Path, data: bytes) -> None:
+    def write(target: Path, data: object) -> None:
         writes.append(target)
         real_write(target, data)
 

@@ -94,6 +94,7 @@ class DevSite:
             for problem in exc.problems:
                 self.log(f"  {problem}")
             return
+        done.records.save()
         images = dict(done.linked)
         self.state.publish(
             files=files,

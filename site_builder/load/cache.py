@@ -15,6 +15,7 @@ records, not all of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -22,6 +23,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import Problem, Problems
 from ..write.atomic import atomic_write
@@ -134,11 +136,17 @@ class RecordCache:
         for name, kept in files.items():
             if self._signature(kept) == self.loaded.get(name):
                 continue  # nothing new: the file on disk holds these records already
-            data = pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL)
-            atomic_write(self.folder / name, data)
+            atomic_write(self.folder / name, functools.partial(_dump, (self.salt, kept)))
         for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
             (self.folder / name).unlink(missing_ok=True)
         (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file
+
+
+def _dump(value: object, fh: BinaryIO) -> None:
+    """Pickled straight into the file: ``pickle.dumps`` of a campaign's records would build
+    a buffer of megabytes by doubling, and the freed buffers stay in the process (glibc
+    keeps them: +130 MiB after a cold build of 10,000)."""
+    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def read_entry(folder: Path, display_root: Path | None) -> Entry:
