@@ -7,6 +7,7 @@ parser reports problems instead of raising.
 
 from __future__ import annotations
 
+import posixpath
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from site_builder.errors import ContentError, Problems, TextFileError
 from site_builder.load.content import parse_record
 from site_builder.load.text import decode
+from site_builder.pages.render import Page
 
 from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, valid_id
 
@@ -143,3 +145,26 @@ def test_fuzz_decode_only_raises_its_own_error(data: bytes) -> None:
         decode(data)
     except TextFileError as exc:
         assert exc.message and exc.fix
+
+
+# Site paths as the renderer makes them: folders end in "/", files do not, no "." parts.
+_SEGMENTS = st.sampled_from(["2024-shili", "2025-shili", "li-ming", "gongshi", "assets", "a"])
+_FOLDERS = st.lists(_SEGMENTS, max_size=3).map(lambda parts: "".join(f"{p}/" for p in parts))
+_FILES = st.tuples(_FOLDERS, st.sampled_from(["index.html", "site.0123456789.css", "qr.png"]))
+
+
+@settings(DETERMINISTIC, max_examples=300)
+@given(page=_FILES.map("".join), target=st.one_of(_FOLDERS, _FILES.map("".join)))
+@example(page="index.html", target="")
+@example(page="2024-shili/li-ming/index.html", target="2024-shili/li-ming/")
+@example(page="2024-shili/li-ming/index.html", target="")
+@example(page="2024-shili/li-ming/index.html", target="2024-shili/gongshi/")
+@example(page="a/a/index.html", target="a/")  # a repeated name is not a shared folder
+@example(page="a/index.html", target="a/a/qr.png")
+def test_page_links_are_the_relative_paths(page: str, target: str) -> None:
+    """Links are worked out on the strings; they are exactly what posixpath.relpath gives."""
+    folder = posixpath.dirname(page)
+    expected = posixpath.relpath(target or ".", folder or ".")
+    if target == "" or target.endswith("/"):
+        expected = "./" if expected == "." else expected + "/"
+    assert Page(page, site=None).url(target) == expected  # type: ignore[arg-type]

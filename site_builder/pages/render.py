@@ -9,6 +9,7 @@ codes use the full base_url.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections.abc import Callable
@@ -62,13 +63,29 @@ class Page:
         path = self.output.removesuffix("index.html")
         return self.site.base_url + path
 
+    @functools.cached_property
+    def _dir_parts(self) -> list[str]:
+        return self.dir.split("/") if self.dir else []
+
     def url(self, target: str) -> str:
-        """Link to a site path ("", "2024-demo/", "assets/x.css") from this page."""
+        """Link to a site path ("", "2024-demo/", "assets/x.css") from this page.
+
+        Site paths are plain (no "." or ".." parts, no leading "/"), so the relative
+        path is worked out on the strings: ``posixpath.relpath`` makes both paths
+        absolute with a call to getcwd each, and a page of an archive has dozens of links.
+        """
         if self.absolute_links:
             return self.site.base_path + target
-        rel = posixpath.relpath(target or ".", self.dir or ".")
+        parts = [part for part in target.split("/") if part]
+        here = self._dir_parts
+        shared = 0
+        for a, b in zip(parts, here, strict=False):  # up to the shorter
+            if a != b:
+                break
+            shared += 1
+        rel = "/".join([".."] * (len(here) - shared) + parts[shared:])
         if target == "" or target.endswith("/"):
-            return "./" if rel == "." else rel + "/"
+            return f"{rel}/" if rel else "./"
         return rel
 
     def asset(self, name: str) -> str:
