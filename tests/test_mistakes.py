@@ -193,3 +193,18 @@ def test_a_draft_missing_its_category_is_not_counted_as_a_category(scratch: Scra
         scratch.honoree(slug, text=record(name, 类别=None, 状态="拟推荐"))
     result = scratch.build()
     assert not any("？" in p.message for p in result.warnings)
+
+
+def test_a_site_address_too_long_for_a_qr_code_is_named(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pasted from a share link with its tracking tail: every page's QR code would overflow."""
+    scratch.honoree("li-ce-shi")
+    site = scratch.root / "content" / "site.yaml"
+    long_url = "https://example.org/zuimei/" + "x" * 3000
+    site.write_text(site.read_text("utf-8").replace("https://example.org/zuimei/2024/", long_url))
+    monkeypatch.chdir(scratch.root)
+    assert main(["build", "--content", "content", "--output", "output"]) == 1
+    out = capsys.readouterr().err
+    assert "content/site.yaml:3: 网址 — 网址过长（3027 个字符）" in out
+    assert "不超过 200 个字符" in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import zxingcpp
@@ -21,6 +24,7 @@ from PIL import Image
 from site_builder.errors import ContentError
 from site_builder.forms.slugs import assign_slugs, base_slug
 from site_builder.media.fonts import default_font, missing_glyphs
+from site_builder.media.qr import QR_SVG_SCALE, modules, qr_image, qr_png, qr_svg
 from site_builder.pages.render import is_hashed
 from site_builder.pipeline import BuildOptions, build
 
@@ -112,6 +116,43 @@ def test_every_qr_decodes_to_its_absolute_url(demo: Path, page: str) -> None:
     assert result.text == BASE + page
     svg = (demo / page / "qr.svg").read_text("utf-8")
     assert svg.startswith("<svg") and BASE + page in svg  # the URL is the SVG's title
+
+
+QR_URLS = [
+    "https://example.org/",
+    "https://www.example.org/zuimei/2024-shili-xinjiuye/ayiguli-maimaiti/",
+    "http://10.0.0.1:8080/a&b/<c>/'d'/\"e\"/",  # escaped in the SVG's title
+    "https://example.org/最美劳动者/2024/",  # UTF-8
+    "https://example.org/" + "zuimei-2024/" * 40,  # a large version
+]
+
+
+def _svg_modules(svg: str) -> Image.Image:
+    """Our SVG's strokes drawn back as modules (one pixel each), to be decoded."""
+    size = int(re.search(r'width="(\d+)"', svg)[1]) // QR_SVG_SCALE  # type: ignore[index]
+    image = Image.new("L", (size, size), 255)
+    x, y = 0.0, 0.0
+    path = re.search(r' d="([^"]+)"', svg)[1]  # type: ignore[index]
+    for command, dx, dy, length in re.findall(r"([Mm])(-?[\d.]+) (-?[\d.]+)h(\d+)", path):
+        x, y = (float(dx), float(dy)) if command == "M" else (x + float(dx), y + float(dy))
+        for module in range(int(length)):
+            image.putpixel((int(x) + module, int(y - 0.5)), 0)
+        x += int(length)
+    return image
+
+
+@pytest.mark.parametrize("url", QR_URLS)
+def test_qr_png_svg_and_poster_image_decode_to_the_url(url: str) -> None:
+    png = qr_png(url)
+    assert png == qr_png(url) and png.startswith(b"\x89PNG")
+    with Image.open(io.BytesIO(png)) as im:
+        assert im.mode == "1" and im.width == (modules(url).side + 8) * 8
+        assert zxingcpp.read_barcode(im).text == url  # type: ignore[union-attr]
+    svg = qr_svg(url).decode()
+    assert ElementTree.fromstring(svg).findtext("{http://www.w3.org/2000/svg}title") == url
+    big = _svg_modules(svg).resize((400, 400) if len(url) < 100 else (1200, 1200))
+    assert zxingcpp.read_barcode(big).text == url  # type: ignore[union-attr]
+    assert zxingcpp.read_barcode(qr_image(url).resize((400, 400))).text == url  # type: ignore[union-attr]
 
 
 def test_posters_have_their_sizes_and_decodable_qr(demo: Path) -> None:

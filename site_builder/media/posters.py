@@ -8,7 +8,6 @@ source, font), so an unchanged honouree's posters are never drawn again.
 from __future__ import annotations
 
 import dataclasses
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from ..errors import PhotoError
 from ..model.fields import one_line
 from .imaging import save_png, to_srgb
-from .qr import qr_png
+from .qr import qr_image
 
 RED = (166, 27, 27)
 RED_DARK = (127, 20, 20)
@@ -92,8 +91,7 @@ def _portrait(job: PosterJob, size: tuple[int, int]) -> Image.Image:
 
 
 def _qr(job: PosterJob, size: int) -> Image.Image:
-    with Image.open(io.BytesIO(qr_png(job.url, scale=10))) as qr:
-        return qr.convert("RGB").resize((size, size), Image.Resampling.NEAREST)
+    return qr_image(job.url).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
 
 
 def _fitted(

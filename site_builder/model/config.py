@@ -26,6 +26,8 @@ from .fields import (
 )
 from .rules import Rules
 
+MAX_BASE_URL = 200  # a page's URL must fit in a QR code (2,331 bytes at level M)
+
 
 def _base_url(value: Any) -> Any:
     if not isinstance(value, str):
@@ -35,6 +37,11 @@ def _base_url(value: Any) -> Any:
         raise FieldError(
             f"网址“{url}”无效",
             "请写完整网址，例如 https://www.example.org/zuimei/ （可以带子路径）",
+        )
+    if len(url) > MAX_BASE_URL:
+        raise FieldError(
+            f"网址过长（{len(url)} 个字符）",
+            f"每个页面的二维码都要装下这个网址再加上页面路径；请用不超过 {MAX_BASE_URL} 个字符的网址",
         )
     return url if url.endswith("/") else url + "/"
 
