@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.glyphs import check_poster_glyphs
-from .checks.privacy import Detector, Finding, privacy_detector, scan_files, trace
+from .checks.privacy import Detector, Finding, Scan, privacy_detector, trace
 from .checks.site import check_site
 from .errors import ContentError, PhotoError, Problem, Problems
 from .load.cache import RecordCache
@@ -218,15 +218,22 @@ def build(
     # 6. Scan what is new for private data — everything, if the detector changed since the
     #    reused files were scanned — then 7. stage (reused files and images as hard links)
     #    and swap.
+    #    A large output is scanned in worker processes while this one stages it; the
+    #    staging folder is only swapped in once the scan found nothing.
     scanned = dict(rendered.files)
     if last is None or last.get("detector") != done.detector.digest:
         scanned.update((name, (options.output / name).read_bytes()) for name in reused)
-    privacy_problems(scan_files(scanned, done.detector), Path(options.output), problems, done.site)
-    problems.raise_if_errors()
+    scan = Scan(scanned, done.detector)
     links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
     links.update(done.linked)
-    staging = stage(options.output, rendered.files, links)
     try:
+        staging = stage(options.output, rendered.files, links)
+    except BaseException:
+        scan.cancel()
+        raise
+    try:
+        privacy_problems(scan.result(), Path(options.output), problems, done.site)
+        problems.raise_if_errors()
         swap_in(staging, options.output, keep=True)
     except BaseException:
         discard(staging)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from site_builder.checks import privacy
 from site_builder.checks.privacy import Detector, without_hashed_refs
 from site_builder.errors import ContentError
 from site_builder.model.identifiers import id_number_problem, normalise
@@ -183,3 +184,51 @@ def test_private_value_with_invisibles_and_separators_is_always_refused(
             "139****0222" in p.message and "li/index.md" in p.path for p in caught.value.problems
         )
         assert not site.output.exists()
+
+
+def test_a_large_output_is_scanned_in_workers_with_the_same_hits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(privacy, "PARALLEL_SCAN_BYTES", 1000)
+    monkeypatch.setattr(privacy.os, "cpu_count", lambda: 2)
+    detector = Detector({"450001": "x/index.md 邮政编码"})
+    files = {
+        f"p{i:02d}/index.html": (
+            f"<p>第{i}页 "
+            + ("电话 13565718841，邮编 450001，" if i % 7 == 3 else "")
+            + "正文" * 200
+        ).encode()
+        for i in range(40)
+    }
+    files["p03/qr.svg"] = b"<svg><title>13565718841</title></svg>"  # a QR code: not read
+    files["search.json"] = '{"t": "身份证 110105491231002"}'.encode()
+    scan = privacy.Scan(files, detector)
+    assert scan.pool is not None  # in workers, not here
+    hits = scan.result()
+    assert hits == privacy.scan_files(files, detector)
+    assert [name for name, _ in hits] == [
+        *(n for n in ["p03/index.html", "p10/index.html", "p17/index.html", "p24/index.html",
+                      "p31/index.html", "p38/index.html"] for _ in range(2)),
+        "search.json",
+    ]  # fmt: skip
+
+
+def test_output_scanned_in_workers_while_staged_stops_the_build_and_keeps_output(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch.honoree("li-ce-shi")
+    scratch.build()
+    scratch.build(force=True)  # now there is a set-aside output to stage into
+    before = scratch.tree()
+    monkeypatch.setattr(privacy, "PARALLEL_SCAN_BYTES", 1)
+    monkeypatch.setattr(privacy.os, "cpu_count", lambda: 2)
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8").replace("年度: 2024", "年度: 2024\n简介: 咨询 13987654321"),
+        "utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    assert any("生成的文件里出现了手机号码“139****4321”" in str(p) for p in caught.value.problems)
+    assert scratch.tree() == before
+    assert not list(scratch.root.glob(".output.staging-*"))  # what was staged is gone
