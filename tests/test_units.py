@@ -145,6 +145,15 @@ def test_story_keeps_formatting_and_demotes_headings() -> None:
     assert '<a href="https://example.org" rel="noopener noreferrer">链接</a>' in html
 
 
+def test_one_story_leaves_nothing_behind_for_the_next() -> None:
+    """The parser is reused: a link reference or raw HTML of one story is not the next's."""
+    first = render_story("见[报道][新闻]。\n\n[新闻]: https://example.org/a\n\n<div>块</div>\n")
+    assert '<a href="https://example.org/a"' in first
+    second = render_story("只写了[新闻]，没有定义。\n")
+    assert "<a" not in second and "[新闻]" in second
+    assert render_story("正文\n") == "<p>正文</p>"
+
+
 def test_readme_documents_every_record_field() -> None:
     from pathlib import Path
 
