@@ -93,6 +93,16 @@ def test_theme_change_renders_every_page(scratch: Scratch, tmp_path: Path) -> No
     scratch.build()
     assert scratch.html("404.html").select_one("#edited") is not None
     assert any((scratch.root / "cache" / "templates").iterdir())
+    # In one process (the preview), an edited template gives another Theme, so another
+    # environment: nothing relies on Jinja looking at template files while it renders.
+    edited = theme / "templates" / "404.html"
+    edited.write_text(
+        '{% extends "base.html" %}{% block main %}<p id="again">z</p>{% endblock %}', "utf-8"
+    )
+    later = edited.stat().st_mtime_ns + 1_000_000_000  # a distinct time on a coarse clock too
+    os.utime(edited, ns=(later, later))
+    scratch.build()
+    assert scratch.html("404.html").select_one("#again") is not None
 
 
 def test_an_edit_that_breaks_a_record_is_reported_not_served_from_the_cache(

@@ -69,8 +69,8 @@ class Theme:
 
     name: str
     layers: tuple[ThemeLayer, ...]
-    # The project layers' template files (name, mtime): a template added or removed there
-    # gives another Theme, so a cached environment never keeps resolving the old one.
+    # The template files of every layer (name, mtime): a template added, removed or
+    # edited gives another Theme, so a cached environment never renders the old one.
     files: tuple[tuple[str, int], ...] = ()
 
     @property
@@ -140,8 +140,7 @@ def find_theme(
     files = tuple(
         (str(path), path.stat().st_mtime_ns)
         for layer in layers
-        if layer.project
-        for path in sorted(Path(str(layer.templates)).rglob("*"))
+        for path in sorted(Path(str(layer.templates)).rglob("*"))  # none from a zipped package
         if path.is_file()
     )
     return Theme(name, tuple(layers), files)
@@ -155,9 +154,14 @@ def _loader(layer: ThemeLayer) -> BaseLoader:
 
 @functools.lru_cache(maxsize=8)
 def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
-    """One environment per theme: compiled templates are reused (auto_reload notices edits)
-    and, with ``compiled`` (a cache folder), kept between builds — Jinja checks each one
-    against its template's source, so an edited template is compiled again."""
+    """One environment per theme: compiled templates are reused and, with ``compiled`` (a
+    cache folder), kept between builds — Jinja checks each one against its template's
+    source, so an edited template is compiled again.
+
+    Jinja's auto_reload is off: it looked at a template file's time for every page
+    rendered (three templates a page), and an edited template already gives another
+    ``Theme`` (its ``files``), so the preview renders it with a new environment.
+    """
     cache = None
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -170,6 +174,7 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["cdate"] = chinese_date
     env.filters["json_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)

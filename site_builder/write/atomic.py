@@ -46,8 +46,15 @@ def atomic_write(
     ``check`` sees the finished temporary file before it replaces the target; if it
     raises, the target is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+
+    def temporary() -> tuple[int, str]:
+        return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+
+    try:
+        fd, tmp = temporary()
+    except FileNotFoundError:  # the folder is made when it is missing, not tried each time
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temporary()
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, bytes):
