@@ -227,7 +227,7 @@ def build(
     links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
     links.update(done.linked)
     try:
-        staging = stage(options.output, rendered.files, links)
+        staging, sizes = stage(options.output, rendered.files, links)
     except BaseException:
         scan.cancel()
         raise
@@ -250,6 +250,7 @@ def build(
         options.cache_dir,
         options.output,
         inputs,
+        None if options.zip is not None else sizes,  # an archive may be written into output/
         files=files,
         settings=settings,
         detector=done.detector.digest,

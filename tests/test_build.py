@@ -169,6 +169,7 @@ def test_unchanged_site_is_recognised_and_any_change_rebuilds(scratch: Scratch) 
         not edited.unchanged
         and "从不叫苦" in (scratch.output / "2024-test/li-ce-shi/index.html").read_text()
     )
+    assert scratch.build().unchanged  # what the edit staged is what output/ holds
     (scratch.output / "404.html").unlink()  # output changed by hand: rebuilt, not trusted
     assert not scratch.build().unchanged and (scratch.output / "404.html").is_file()
     assert not scratch.build(force=True).unchanged

@@ -72,11 +72,16 @@ def walk(root: Path) -> dict[str, tuple[int, int]]:
     return {rel: (size, mtime) for rel, size, mtime in _walk(root)}
 
 
-def output_digest(output: Path) -> str:
+def listing_digest(sizes: Mapping[str, int]) -> str:
+    """What output/ holds: every file's relative path and size."""
     h = hashlib.sha256()
-    for entry in _walk(output):
-        h.update(repr(entry[:2]).encode())
+    for rel in sorted(sizes):
+        h.update(repr((rel, sizes[rel])).encode())
     return h.hexdigest()
+
+
+def output_digest(output: Path) -> str:
+    return listing_digest({rel: size for rel, size, _ in _walk(output)})
 
 
 def _record(cache: Path, output: Path) -> Path:
@@ -95,8 +100,12 @@ def recall(cache: Path, output: Path) -> dict[str, Any] | None:
     return saved if saved.get("output") == output_digest(output) else None
 
 
-def remember(cache: Path, output: Path, fingerprint: str, **more: Any) -> None:
-    """Remember a good build: its fingerprint, output/'s digest and ``more`` (the content
-    files it read and the privacy detector it scanned with, for the next incremental build)."""
-    record = {"inputs": fingerprint, "output": output_digest(output), **more}
+def remember(
+    cache: Path, output: Path, fingerprint: str, sizes: Mapping[str, int] | None, **more: Any
+) -> None:
+    """Remember a good build: its fingerprint, output/'s digest (from ``sizes``, what the
+    build put there, when it is known) and ``more`` (the content files it read and the
+    privacy detector it scanned with, for the next incremental build)."""
+    digest = listing_digest(sizes) if sizes is not None else output_digest(output)
+    record = {"inputs": fingerprint, "output": digest, **more}
     atomic_write(_record(cache, output), json.dumps(record).encode())

@@ -57,10 +57,13 @@ def _beside(output: Path, what: str) -> Path:
     return output.parent / f".{output.name}.{what}"
 
 
-def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]) -> Path:
+def stage(
+    output: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]
+) -> tuple[Path, dict[str, int]]:
     """A staging folder beside output/ holding exactly ``files`` (name → bytes) and
     ``links`` (name → a file to hard-link: unchanged pages from output/, images from
-    the cache; a copy where the file system has no links).
+    the cache; a copy where the file system has no links), and the size of every file
+    in it (what the build remembers of output/, without walking it again).
 
     The output a swap set aside (``.output.previous``, the site before last) is brought
     up to date when it is there: a file already right is left alone, so an edit to one
@@ -80,7 +83,7 @@ def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, str | Pa
         reused = False
     try:
         os.chmod(staging, DIR_MODE)
-        _bring_up_to_date(staging, {MARKER: b"", **files}, links)
+        sizes = _bring_up_to_date(staging, {MARKER: b"", **files}, links)
     except OSError:
         discard(staging)
         if not reused:
@@ -88,19 +91,19 @@ def stage(output: Path, files: Mapping[str, bytes], links: Mapping[str, str | Pa
         # The set-aside tree is only a shortcut: whatever is wrong with it, start afresh.
         staging.mkdir()
         try:
-            _bring_up_to_date(staging, {MARKER: b"", **files}, links)
+            sizes = _bring_up_to_date(staging, {MARKER: b"", **files}, links)
         except BaseException:
             discard(staging)
             raise
     except BaseException:
         discard(staging)
         raise
-    return staging
+    return staging, sizes
 
 
 def new_staging(output: Path) -> Path:
     """An empty staging folder (for ``write_files``)."""
-    return stage(output, {}, {})
+    return stage(output, {}, {})[0]
 
 
 def write_files(staging: Path, files: Mapping[str, bytes]) -> None:
@@ -109,7 +112,7 @@ def write_files(staging: Path, files: Mapping[str, bytes]) -> None:
 
 def _bring_up_to_date(
     root: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]
-) -> None:
+) -> dict[str, int]:
     for name in [*files, *links]:
         rel = PurePosixPath(name)
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
@@ -140,6 +143,7 @@ def _bring_up_to_date(
                     os.chmod(root / folder, DIR_MODE)  # mkdir's mode is cut by the umask
                     folders.add(folder)
 
+    sizes = {name: len(data) for name, data in files.items()}
     for name, data in sorted(files.items()):
         target = root / name
         if name in present:
@@ -151,8 +155,10 @@ def _bring_up_to_date(
         os.chmod(target, FILE_MODE)
     for name, source in sorted(links.items()):
         target = root / name
+        st = os.stat(source)
+        sizes[name] = st.st_size
         if name in present:
-            if os.path.samestat(os.stat(source), os.stat(target)):
+            if os.path.samestat(st, os.stat(target)):
                 continue
             target.unlink()
         make_folder_of(name)
@@ -161,6 +167,7 @@ def _bring_up_to_date(
         except OSError:
             shutil.copyfile(source, target)
             os.chmod(target, FILE_MODE)
+    return sizes
 
 
 def _folders_of(name: str) -> list[str]:
