@@ -230,3 +230,31 @@ def test_records_read_in_worker_processes_build_the_same_site(
         for p in (tmp_path / "b").rglob("*")
         if p.is_file()
     }
+
+
+def test_a_cached_record_reads_its_yaml_only_when_a_message_needs_a_line(
+    scratch: Scratch,
+) -> None:
+    """The parsed YAML is kept packed in the record cache: loading a record does not
+    unpack it, a message about the record does (with the right line), and saving the
+    cache again does not unpack it either."""
+    import pickle
+
+    from site_builder.errors import Problems
+    from site_builder.load.content import load_honoree
+
+    folder = scratch.honoree("li-ce-shi", 工作单位="请填写工作单位")
+    read = load_honoree(folder, Problems(None))
+    assert read is not None
+    line, prompts, draft = read.field_line("phone"), read.placeholders, read.draft
+    cached = pickle.loads(pickle.dumps(read))
+    assert "doc" not in vars(cached) and cached.placeholders == prompts and cached.draft == draft
+    again = pickle.loads(pickle.dumps(cached))  # saved again untouched: still packed
+    assert "doc" not in vars(cached) and "doc" not in vars(again)
+    assert again.field_line("phone") == line and line is not None
+    assert again.doc == read.doc and "doc" in vars(again)
+    # And through builds: a prompt in an approved record is an error every time.
+    for _ in range(2):
+        with pytest.raises(ContentError) as caught:
+            scratch.build()
+        assert any("“请填写工作单位”还是模板里的提示文字" in str(p) for p in caught.value.problems)

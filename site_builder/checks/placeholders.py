@@ -7,36 +7,14 @@ published as it is — in an approved record, or in the footer every page shows.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from typing import Any
-
 from ..errors import Problems
 from ..load.content import SITE_FILE, Site
-from ..load.text import Loc, YamlDoc
+from ..load.text import PLACEHOLDER, Loc, placeholders
 
-# Every prompt the scaffolds write begins with one of these (forms/scaffold.py).
-PLACEHOLDER = re.compile(r"^\s*(?:请填写|请用|请描述|请在此|这里写)")
+__all__ = ["PLACEHOLDER", "check_placeholders"]
+
 FOOTER_KEYS = ("页脚", "footer")
 FIX = "请改成真实内容（用不到的可选项可以整行删除）"
-
-
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _strings(item, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def placeholders(doc: YamlDoc) -> Iterator[tuple[Loc, str, int | None]]:
-    """(where, text, line) of every prompt in a parsed file."""
-    for loc, text in _strings(doc.data):
-        if PLACEHOLDER.match(text):
-            yield loc, text, doc.line_of(loc)
 
 
 def _label(loc: Loc) -> str:
@@ -57,7 +35,7 @@ def check_placeholders(site: Site, problems: Problems) -> None:
         for h in campaign.honorees:
             add = problems.warn if h.draft else problems.add
             note = "" if h.draft else "已审定的人选会发布到网站上，"
-            for loc, text, line in placeholders(h.doc):
+            for loc, text, line in h.placeholders:
                 add(h.path, line, _label(loc), f"“{text}”还是模板里的提示文字", note + FIX)
             if PLACEHOLDER.match(h.story):
                 add(

@@ -15,6 +15,7 @@ for this content:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,28 @@ class YamlDoc:
                 return self.lines[loc]
             loc = loc[:-1]
         return self.lines.get(())
+
+
+# Every prompt the scaffolds write begins with one of these (forms/scaffold.py).
+PLACEHOLDER = re.compile(r"^\s*(?:请填写|请用|请描述|请在此|这里写)")
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _strings(item, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def placeholders(doc: YamlDoc) -> list[tuple[Loc, str, int | None]]:
+    """(where, text, line) of every scaffold prompt left in a parsed file."""
+    return [
+        (loc, text, doc.line_of(loc)) for loc, text in _strings(doc.data) if PLACEHOLDER.match(text)
+    ]
 
 
 def decode(raw: bytes) -> str:
