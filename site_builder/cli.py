@@ -8,6 +8,7 @@ Exit codes: 0 success · 1 content problems (every one listed) · 2 usage error 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import secrets
 import socket
@@ -26,6 +27,11 @@ from .options import BuildOptions
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A build makes hundreds of thousands of objects that live until it ends (records,
+    # pages); at the default threshold (700 allocations) the collector walked them ~300
+    # times a build, a tenth of the time of one edit at 2,000 honourees. Cycles are
+    # still collected, in larger steps.
+    gc.set_threshold(10_000, 10, 10)
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command is None:
