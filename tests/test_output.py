@@ -139,19 +139,24 @@ def test_a_set_aside_output_is_never_written_through_a_link_and_may_fail(
     (outside / "index.html").write_text("不能被改动", "utf-8")
     shutil.rmtree(previous / "2024-test")
     (previous / "2024-test").symlink_to(outside)
+    # A linked file with the very bytes the build writes is replaced all the same.
+    shutil.copyfile(previous / "robots.txt", outside / "robots.txt")
+    (previous / "robots.txt").unlink()
+    (previous / "robots.txt").symlink_to(outside / "robots.txt")
     scratch.honoree("zhao-ce-shi", text=record("赵测试"))
     scratch.build()
-    assert [p.name for p in outside.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in outside.iterdir()) == ["index.html", "robots.txt"]
     assert (outside / "index.html").read_text("utf-8") == "不能被改动"
+    assert not (scratch.output / "robots.txt").is_symlink()
 
     real = output_module._bring_up_to_date
     calls: list[Path] = []
 
-    def fails_once(root: Path, *args: object) -> None:
+    def fails_once(root: Path, *args: object) -> dict[str, int]:
         calls.append(root)
         if len(calls) == 1:
             raise OSError(5, "输入/输出错误")
-        real(root, *args)  # type: ignore[arg-type]
+        return real(root, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(output_module, "_bring_up_to_date", fails_once)
     scratch.honoree("sun-ce-shi", text=record("孙测试"))

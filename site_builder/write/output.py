@@ -114,53 +114,49 @@ def _bring_up_to_date(
     root: Path, files: Mapping[str, bytes], links: Mapping[str, str | Path]
 ) -> dict[str, int]:
     for name in [*files, *links]:
-        rel = PurePosixPath(name)
-        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or ".." in parts or "" in parts:
             raise ValueError(f"refusing to write outside the output directory: {name}")
-    present: set[str] = set()
-    folders: set[str] = set()
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder).relative_to(root).as_posix()
-        prefix = "" if here == "." else f"{here}/"
-        # A link to a folder is not walked into, and goes like a file: nothing is ever
-        # written through it to somewhere outside.
-        links_out = {d for d in dirs if os.path.islink(os.path.join(folder, d))}
-        folders.update(prefix + d for d in dirs if d not in links_out)
-        present.update(prefix + n for n in [*names, *links_out])
+    top = str(root)
+    present, folders = _tree(top, "")
     # What is not wanted any more goes first, so a folder can become a file and back.
-    for name in present - files.keys() - links.keys():
-        (root / name).unlink()
+    for name in present.keys() - files.keys() - links.keys():
+        os.unlink(f"{top}/{name}")
     wanted = {folder for name in [*files, *links] for folder in _folders_of(name)}
     for folder in sorted(folders - wanted, key=len, reverse=True):
-        os.rmdir(root / folder)
+        os.rmdir(f"{top}/{folder}")
     folders &= wanted
 
     def make_folder_of(name: str) -> None:
         if name.rpartition("/")[0] not in folders:
             for folder in reversed(_folders_of(name)):
                 if folder not in folders:
-                    (root / folder).mkdir(exist_ok=True)
-                    os.chmod(root / folder, DIR_MODE)  # mkdir's mode is cut by the umask
+                    os.makedirs(f"{top}/{folder}", exist_ok=True)
+                    os.chmod(f"{top}/{folder}", DIR_MODE)  # mkdir's mode is cut by the umask
                     folders.add(folder)
 
     sizes = {name: len(data) for name, data in files.items()}
     for name, data in sorted(files.items()):
-        target = root / name
+        target = f"{top}/{name}"
         if name in present:
-            if target.read_bytes() == data:
-                continue
-            target.unlink()
+            if present[name] != SYMLINK:
+                with open(target, "rb") as old:
+                    if old.read() == data:
+                        continue
+            os.unlink(target)
         make_folder_of(name)
-        target.write_bytes(data)
+        with open(target, "wb") as new:
+            new.write(data)
         os.chmod(target, FILE_MODE)
+    device = os.stat(top).st_dev
     for name, source in sorted(links.items()):
-        target = root / name
+        target = f"{top}/{name}"
         st = os.stat(source)
         sizes[name] = st.st_size
         if name in present:
-            if os.path.samestat(st, os.stat(target)):
-                continue
-            target.unlink()
+            if (st.st_dev, st.st_ino) == (device, present[name]):
+                continue  # already a link to it
+            os.unlink(target)
         make_folder_of(name)
         try:
             os.link(source, target)
@@ -168,6 +164,29 @@ def _bring_up_to_date(
             shutil.copyfile(source, target)
             os.chmod(target, FILE_MODE)
     return sizes
+
+
+SYMLINK = -1
+
+
+def _tree(top: str, prefix: str) -> tuple[dict[str, int], set[str]]:
+    """Files (relative name → inode) and folders under ``top``. A symbolic link is not
+    followed: it is listed as a file with the inode ``SYMLINK``, so it is always replaced
+    and nothing is ever read or written through it. The inode comes with the folder's
+    listing (no stat of each file on POSIX)."""
+    files: dict[str, int] = {}
+    folders: set[str] = set()
+    with os.scandir(f"{top}/{prefix}" if prefix else top) as entries:
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(name)
+                below, inside = _tree(top, f"{name}/")
+                files.update(below)
+                folders |= inside
+            else:
+                files[name] = SYMLINK if entry.is_symlink() else entry.inode()
+    return files, folders
 
 
 def _folders_of(name: str) -> list[str]:
