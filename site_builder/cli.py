@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import secrets
-import socket
 import sys
 import time
 import traceback
@@ -169,6 +167,8 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
             err.print(message, markup=False)
 
     host = "0.0.0.0" if args.lan else args.host
+    import secrets
+
     token = secrets.token_urlsafe(9) if args.lan else ""
     try:
         server = start(options, host, args.port, log, args.verbose, token)
@@ -208,6 +208,8 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def lan_addresses() -> list[str]:
     """This computer's IPv4 addresses on the local network, as its host name resolves."""
+    import socket
+
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:

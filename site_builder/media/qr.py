@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import importlib.metadata
 import os
 import re
@@ -23,7 +24,6 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import zxingcpp
 from PIL import Image
@@ -115,7 +115,7 @@ def qr_svg(url: str) -> bytes:
     size = (code.side + 2 * QR_BORDER) * QR_SVG_SCALE
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="qr">'
-        f"<title>{escape(url)}</title>"
+        f"<title>{html.escape(url, quote=False)}</title>"
         f'<path transform="scale({QR_SVG_SCALE})" stroke="#000" d="{"".join(moves)}"/></svg>\n'
     ).encode()
 
