@@ -6,6 +6,7 @@ image pipeline may read, and reports what it cannot use.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def resolve_photo(h: HonoreeSource, name: str, label: str, problems: Problems) -
         problems.add(h.path, line, label, f"照片“{name}”是符号链接", "请把照片文件本身复制进文件夹")
         return None
     if not path.is_file():
-        other = _same_but_case(h.folder, name)
+        other = _same_but_case(h.names, name)
         if other is not None:
             problems.add(
                 h.path,
@@ -72,25 +73,25 @@ def resolve_photo(h: HonoreeSource, name: str, label: str, problems: Problems) -
     return path
 
 
-def _same_but_case(folder: Path, name: str) -> str | None:
-    """A file in ``folder`` whose name differs from ``name`` only in case (Portrait.JPG)."""
-    if "/" in name or not folder.is_dir():
+def _same_but_case(names: tuple[str, ...], name: str) -> str | None:
+    """A name among a folder's ``names`` that differs from ``name`` only in case (Portrait.JPG)."""
+    if "/" in name:
         return None
-    return next((p.name for p in sorted(folder.iterdir()) if p.name.lower() == name.lower()), None)
+    return next((n for n in names if n.lower() == name.lower()), None)
 
 
-def default_portrait(folder: Path) -> str | None:
-    """The file name of portrait.jpg in ``folder``, whatever its case (PORTRAIT.JPG)."""
-    if (folder / DEFAULT_PORTRAIT).is_file():
+def default_portrait(h: HonoreeSource) -> str | None:
+    """The file name of portrait.jpg in the record's folder, whatever its case (PORTRAIT.JPG)."""
+    if DEFAULT_PORTRAIT in h.names and (h.folder / DEFAULT_PORTRAIT).is_file():
         return DEFAULT_PORTRAIT
-    return _same_but_case(folder, DEFAULT_PORTRAIT)
+    return _same_but_case(h.names, DEFAULT_PORTRAIT)
 
 
 def check_photos(h: HonoreeSource, problems: Problems) -> HonoreeFacts:
     facts = HonoreeFacts()
     rec = h.record
     portrait: Photo | None = rec.portrait
-    found_default = default_portrait(h.folder) if portrait is None else None
+    found_default = default_portrait(h) if portrait is None else None
     if found_default is not None:
         portrait = Photo(file=found_default)
     if portrait is not None:
@@ -112,13 +113,13 @@ def check_photos(h: HonoreeSource, problems: Problems) -> HonoreeFacts:
         elif path is not None:
             facts.photos.append(ResolvedPhoto(path, photo.caption, photo.focus))
     listed = {p.file.lower() for p in rec.photos} | ({portrait.file.lower()} if portrait else set())
-    for extra in sorted(h.folder.iterdir()):
-        if extra.suffix.lower() in PHOTO_SUFFIXES and extra.name.lower() not in listed:
+    for extra in h.names:
+        if os.path.splitext(extra)[1].lower() in PHOTO_SUFFIXES and extra.lower() not in listed:
             problems.warn(
                 h.path,
                 None,
                 "工作照",
-                f"文件夹里的“{extra.name}”没有列在“工作照”中，不会发布",
+                f"文件夹里的“{extra}”没有列在“工作照”中，不会发布",
                 "如需发布，请在“工作照”下添加“- 文件: … 说明: …”",
             )
     return facts

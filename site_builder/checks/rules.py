@@ -222,7 +222,7 @@ def _media(h: HonoreeSource, rule: LevelOnly, report: Report, reference: dt.date
 @person_rule("photos", "portrait", "photos")
 def _photos(h: HonoreeSource, rule: PhotoRule, report: Report, reference: dt.date) -> None:
     rec = h.record
-    has_portrait = rec.portrait is not None or default_portrait(h.folder) is not None
+    has_portrait = rec.portrait is not None or default_portrait(h) is not None
     if rule.portrait and not has_portrait:
         report(h.path, None, "证件照", "缺少证件照", "请放入 1 寸证件照 portrait.jpg")
     if not rule.min_work <= len(rec.photos) <= rule.max_work:

@@ -50,6 +50,7 @@ class RecordCache:
         self.entries: dict[tuple[str, int, int], Entry] = {}
         self.used: set[tuple[str, int, int]] = set()
         self.loaded: dict[str, object] = {}  # file name → what it holds, to skip rewriting it
+        self.keys: dict[str, tuple[str, int, int]] = {}  # absolute path → key, by prefetch
         for path in sorted(self.folder.glob("*.pickle")):
             try:
                 with open(path, "rb") as fh:
@@ -74,14 +75,18 @@ class RecordCache:
         return hashlib.sha256(campaign.encode()).hexdigest()[:16] + ".pickle"
 
     def prefetch(self, content: Path) -> None:
-        """Read the records the cache does not hold on every core at once. Parsing,
-        validating and rendering the stories of an archive's records is most of a cold
-        build; the results come back to this process, which then finds them cached."""
+        """Look up every record, and read those the cache does not hold on every core at
+        once. Parsing, validating and rendering the stories of an archive's records is
+        most of a cold build; the results come back to this process, which then finds
+        them cached. The keys found here serve the build (no second stat of each file)."""
         todo = []
-        for path in sorted(content.glob(f"*/{HONOREES_DIR}/*/{RECORD_FILE}")):
-            key = self.key(path)
-            if key is not None and key not in self.entries:
-                todo.append((key, path.parent))
+        for path in _records(os.path.abspath(content)):
+            key = self._stat_key(path)
+            if key is None:
+                continue
+            self.keys[path] = key
+            if key not in self.entries:
+                todo.append((key, Path(path).parent))
         workers = min(os.cpu_count() or 1, len(todo) // PARALLEL_FROM)
         if workers < 2:
             return  # reading them here is quicker than starting workers
@@ -91,13 +96,17 @@ class RecordCache:
             for (key, _), entry in zip(todo, read, strict=True):
                 self.entries[key] = entry
 
+    def key(self, path: Path) -> tuple[str, int, int] | None:
+        absolute = os.path.abspath(path)
+        return self.keys.get(absolute) or self._stat_key(absolute)
+
     @staticmethod
-    def key(path: Path) -> tuple[str, int, int] | None:
+    def _stat_key(path: str) -> tuple[str, int, int] | None:
         try:
             st = os.stat(path)
         except OSError:
             return None
-        return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        return (path, st.st_size, st.st_mtime_ns)
 
     def get(self, path: Path) -> Entry | None:
         key = self.key(path)
@@ -140,6 +149,24 @@ class RecordCache:
         for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
             (self.folder / name).unlink(missing_ok=True)
         (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file
+
+
+def _records(content: str) -> list[str]:
+    """Every …/<campaign>/honorees/<folder>/index.md path, sorted, from the listings of
+    content/ and of each honorees/ folder (a glob would list every record's folder too)."""
+    found = []
+    for campaign in _folders(content):
+        honorees = os.path.join(content, campaign, HONOREES_DIR)
+        found += [os.path.join(honorees, f, RECORD_FILE) for f in _folders(honorees)]
+    return sorted(found)
+
+
+def _folders(path: str) -> list[str]:
+    try:
+        with os.scandir(path) as entries:
+            return [e.name for e in entries if e.is_dir() and not e.name.startswith(".")]
+    except OSError:
+        return []
 
 
 def _dump(value: object, fh: BinaryIO) -> None:

@@ -8,6 +8,7 @@ content problem: everything goes into ``Problems``.
 from __future__ import annotations
 
 import functools
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,11 +64,21 @@ class HonoreeSource:
         """Scaffold prompts left in the record's fields (``text.placeholders``)."""
         return placeholders(self.doc)
 
+    @functools.cached_property
+    def names(self) -> tuple[str, ...]:
+        """What the record's folder holds (its photos), sorted: listed once a build, and
+        never kept by the record cache, since photos come and go without index.md changing."""
+        try:
+            return tuple(sorted(os.listdir(self.folder)))
+        except OSError:
+            return ()
+
     # The parsed YAML (its data and the line of every key) is only needed for a message
     # about this record, yet was a third of the time of loading the record cache: it is
     # pickled on its own and read back the first time it is asked for.
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
+        state.pop("names", None)
         if "doc" in state:
             state[_PACKED_DOC] = pickle.dumps(state.pop("doc"), pickle.HIGHEST_PROTOCOL)
         return state
@@ -272,10 +283,10 @@ def load_campaign(
     campaign = Campaign(folder.name, folder, config, doc)
     honorees_dir = folder / HONOREES_DIR
     if honorees_dir.is_dir():
-        for sub in sorted(
-            p for p in honorees_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
-        ):
-            honoree = (read_honoree or load_honoree)(sub, problems)
+        with os.scandir(honorees_dir) as entries:
+            subs = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+        for sub in subs:
+            honoree = (read_honoree or load_honoree)(honorees_dir / sub, problems)
             if honoree is not None:
                 campaign.honorees.append(honoree)
     return campaign
