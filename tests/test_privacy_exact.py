@@ -121,6 +121,19 @@ def test_normal_form(text: str, normal: str) -> None:
     assert normalise(text) == normal
 
 
+def test_plain_characters_are_ones_the_normal_form_leaves_alone() -> None:
+    """normalise skips its table for text of these characters only: every one of them
+    must be a character the table does not change (checked over the whole range)."""
+    from site_builder.model import identifiers
+
+    table = identifiers._fold()[0]
+    plain = re.compile(f"[{identifiers.PLAIN_RANGES}]")
+    assert [hex(cp) for cp in range(0x10000) if plain.match(chr(cp)) and cp in table] == []
+    assert (
+        plain.match("中") and plain.match("，") and not plain.match("＋") and not plain.match("１")
+    )
+
+
 def test_pattern_hits_are_whole_tokens() -> None:
     detector = Detector()
     assert [f.kind for f in detector.find("电话13565718841。")] == ["手机号码"]
