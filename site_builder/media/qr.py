@@ -14,6 +14,7 @@ it does to the photos.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -171,6 +172,18 @@ class QrCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self._present: set[str] | None = None
+
+    @property
+    def present(self) -> set[str]:
+        """Every file in the cache, from one listing of each of its 256 folders (a stat of
+        each of an archive's thousands of codes took longer)."""
+        if self._present is None:
+            self._present = set()
+            for sub in _listing(str(self.folder)):
+                folder = f"{self.folder}{os.sep}{sub}"
+                self._present.update(f"{folder}{os.sep}{name}" for name in _listing(folder))
+        return self._present
 
     def path(self, url: str, kind: str) -> Path:
         salt = f"{self.VERSION}|{encoder_version()}"  # another encoder may choose another mask
@@ -184,14 +197,19 @@ class QrCache:
         for url in urls:
             png, svg = files[url] = self.path(url, "png"), self.path(url, "svg")
             self.used.update((str(png), str(svg)))  # kept by prune()
-            if not (os.path.isfile(png) and os.path.isfile(svg)):
+            if not (str(png) in self.present and str(svg) in self.present):
                 jobs.append(QrJob(url, str(png), str(svg)))
         return files, jobs
 
     def prune(self) -> None:
         """Remove the codes of pages no build asked for."""
-        for folder, _, names in os.walk(self.folder):
-            for name in names:
-                path = os.path.join(folder, name)
-                if path not in self.used:
-                    os.unlink(path)
+        for path in sorted(self.present - self.used):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+
+def _listing(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
