@@ -1,7 +1,5 @@
 """``python -m site_builder``: the same command as ``site-builder``, on every platform."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,17 @@ def test_unchanged_site_is_recognised_and_any_change_rebuilds(scratch: Scratch) 
     (scratch.output / "404.html").unlink()  # output changed by hand: rebuilt, not trusted
     assert not scratch.build().unchanged and (scratch.output / "404.html").is_file()
     assert not scratch.build(force=True).unchanged
+
+
+def test_the_command_exits_with_its_code_and_every_line_of_its_output(scratch: Scratch) -> None:
+    """``site-builder`` ends with os._exit (no freeing of the heap): what it printed to a
+    pipe still arrives in full, and the exit code is main's."""
+    scratch.honoree("li-ce-shi")
+    command = [sys.executable, "-m", "site_builder", "build", "--content", "content"]
+    built = subprocess.run(command, cwd=scratch.root, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("已生成 output/：") and built.stdout.endswith("秒。\n")
+    (scratch.campaign / "honorees/li-ce-shi/index.md").write_text("---\n性别: 难\n", "utf-8")
+    failed = subprocess.run(command, cwd=scratch.root, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("请按提示修改后重新运行。")

@@ -248,8 +248,10 @@ class Scan:
             return scan_files(self.files, self.detector)
         try:
             hits = [hit for future in self.futures for hit in future.result()]
-        finally:
+        except BaseException:
             self.cancel()
+            raise
+        self.pool.shutdown()  # the workers are idle: they are gone when this returns
         return sorted(hits, key=lambda hit: hit[0])  # stable: a file's hits keep their order
 
     def cancel(self) -> None:
