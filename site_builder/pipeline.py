@@ -26,7 +26,7 @@ from .options import BuildOptions, Since
 from .pages import urls as page_urls
 from .pages.affected import affected_pages
 from .pages.public import PublicCampaign, public_campaign
-from .pages.render import Rendered, qr_pages, render_site
+from .pages.render import Rendered, is_hashed, qr_pages, render_site
 from .pages.theme import Theme, find_theme
 from .write import fingerprint
 from .write.output import (
@@ -209,6 +209,14 @@ def build(
         again = render(options, only=(rendered.skipped - reused).__contains__)
         rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
         rendered.pages += again.rendered.pages
+    if not options.force:
+        # A file named by the hash of its bytes (search data, theme assets) that output/
+        # holds already is that very file: it is linked like an unchanged page, and it
+        # was scanned with this detector (if the detector changed, it is scanned below).
+        hashed = [n for n in rendered.files if is_hashed(n) and os.path.isfile(f"{out}/{n}")]
+        for name in hashed:
+            del rendered.files[name]
+        reused.update(hashed)
     if options.precompress:
         rendered.files.update(precompressed(rendered.files))
         svg = {n: p.read_bytes() for n, p in done.linked.items() if n.endswith(".svg")}

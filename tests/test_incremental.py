@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ContentError
+from site_builder.pages.render import is_hashed
 from site_builder.pages.theme import make_environment
 
 from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, record, valid_id
@@ -258,3 +259,46 @@ def test_a_cached_record_reads_its_yaml_only_when_a_message_needs_a_line(
         with pytest.raises(ContentError) as caught:
             scratch.build()
         assert any("“请填写工作单位”还是模板里的提示文字" in str(p) for p in caught.value.problems)
+
+
+def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another campaign's search data and the theme's assets are named by their bytes'
+    hash: an edit elsewhere links them from output/ and does not scan them again."""
+    from site_builder import pipeline
+
+    _site(scratch)
+    scratch.write("2023-test/campaign.yaml", CAMPAIGN_YAML.replace("2024", "2023"))
+    other = scratch.content / "2023-test/honorees/sun-ce-shi"
+    other.mkdir(parents=True)
+    (other / "index.md").write_text(record("孙测试"), "utf-8")
+    scratch.build()
+    hashed = {
+        p.relative_to(scratch.output).as_posix(): p.stat().st_ino
+        for p in scratch.output.rglob("*")
+        if is_hashed(p.name)
+    }
+    assert {"2023", "2024"} <= {name[7:11] for name in hashed if "/search." in name}
+
+    scanned: list[str] = []
+    real_scan = pipeline.Scan
+
+    def scan(files: dict[str, bytes], detector: object) -> object:
+        scanned.extend(files)
+        return real_scan(files, detector)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "Scan", scan)
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n新补充的一段事迹。\n", "utf-8")
+    scratch.build()
+    kept = {
+        name
+        for name, inode in hashed.items()
+        if (scratch.output / name).is_file() and (scratch.output / name).stat().st_ino == inode
+    }
+    assert hashed.keys() - kept == {n for n in hashed if n.startswith("assets/2024-test/search.")}
+    assert not any(is_hashed(name) and "2023" in name for name in scanned)
+    assert any(is_hashed(name) and "2024" in name for name in scanned)
+    monkeypatch.undo()
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)
