@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.glyphs import check_poster_glyphs
-from .checks.privacy import Detector, Finding, Scan, privacy_detector, trace
+from .checks.privacy import Detector, Finding, Scan, privacy_detector, scan_workers, trace
 from .checks.site import check_site
 from .errors import ContentError, PhotoError, Problem, Problems
 from .load.cache import RecordCache
@@ -200,8 +200,16 @@ def build(
     # the pages that depend on it are rendered again; the others are reused as they are.
     changed = _changed_since(last, files, settings, options.content)
 
-    # 1–5. Everything in memory; nothing is written unless all of it succeeded.
-    done = render(options, progress, changed)
+    # 1–5. Everything in memory; nothing is written unless all of it succeeded. A build
+    #    of every page will scan a large output: where workers are not forked, they
+    #    start now and get ready while the pages render.
+    workers = scan_workers() if changed is None else None
+    try:
+        done = render(options, progress, changed)
+    except BaseException:
+        if workers is not None:
+            workers.shutdown(wait=False, cancel_futures=True)
+        raise
     rendered, images, problems = done.rendered, done.images, done.problems
     out = str(options.output)
     reused = {name for name in rendered.skipped if os.path.isfile(f"{out}/{name}")}
@@ -231,7 +239,7 @@ def build(
     scanned = dict(rendered.files)
     if last is None or last.get("detector") != done.detector.digest:
         scanned.update((name, (options.output / name).read_bytes()) for name in reused)
-    scan = Scan(scanned, done.detector)
+    scan = Scan(scanned, done.detector, workers)
     links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
     links.update(done.linked)
     try:

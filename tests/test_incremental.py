@@ -284,9 +284,9 @@ def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
     scanned: list[str] = []
     real_scan = pipeline.Scan
 
-    def scan(files: dict[str, bytes], detector: object) -> object:
+    def scan(files: dict[str, bytes], detector: object, started: object) -> object:
         scanned.extend(files)
-        return real_scan(files, detector)  # type: ignore[arg-type]
+        return real_scan(files, detector, started)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "Scan", scan)
     story = scratch.campaign / "honorees/li-ce-shi/index.md"

@@ -199,10 +199,12 @@ def test_private_value_with_invisibles_and_separators_is_always_refused(
         assert not site.output.exists()
 
 
+@pytest.mark.parametrize("forking", [True, False])  # files shared with forked workers, or sent
 def test_a_large_output_is_scanned_in_workers_with_the_same_hits(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, forking: bool
 ) -> None:
     monkeypatch.setattr(privacy, "PARALLEL_SCAN_BYTES", 1000)
+    monkeypatch.setattr(privacy, "_forking", lambda: forking)
     monkeypatch.setattr(privacy.os, "cpu_count", lambda: 2)
     detector = Detector({"450001": "x/index.md 邮政编码"})
     files = {
@@ -218,6 +220,7 @@ def test_a_large_output_is_scanned_in_workers_with_the_same_hits(
     scan = privacy.Scan(files, detector)
     assert scan.pool is not None  # in workers, not here
     hits = scan.result()
+    assert privacy._INHERITED == {}  # let go once scanned
     assert hits == privacy.scan_files(files, detector)
     assert [name for name, _ in hits] == [
         *(n for n in ["p03/index.html", "p10/index.html", "p17/index.html", "p24/index.html",

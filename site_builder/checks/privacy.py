@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -218,14 +219,39 @@ def _scanned(name: str) -> bool:
 
 
 PARALLEL_SCAN_BYTES = 4_000_000  # below this, scanning here is quicker than starting workers
+SCAN_PARTS_PER_WORKER = 8
+
+# The files of a Scan, for workers forked while it is set: they read them from the memory
+# they share with this process instead of being sent a pickled copy (which this process
+# would hold as well: +90 MiB at 10,000 honourees).
+_INHERITED: Mapping[str, bytes] = {}
+
+
+def _forking() -> bool:
+    return multiprocessing.get_start_method() == "fork"
+
+
+def _scan_inherited(names: list[str], detector: Detector) -> list[tuple[str, Finding]]:
+    return scan_files({name: _INHERITED[name] for name in names}, detector)
 
 
 class Scan:
     """``scan_files`` under way: a large output is scanned on every core in worker
     processes while this one goes on (the build stages the files meanwhile); ``result``
-    gives the same list, in the same order, as ``scan_files``."""
+    gives the same list, in the same order, as ``scan_files``.
 
-    def __init__(self, files: Mapping[str, bytes], detector: Detector) -> None:
+    Where processes are forked (Linux), the workers are forked here and read the files
+    from memory they share with this process; elsewhere they are started early
+    (``scan_workers``) and sent the files in parts."""
+
+    def __init__(
+        self,
+        files: Mapping[str, bytes],
+        detector: Detector,
+        started: ProcessPoolExecutor | None = None,
+    ) -> None:
+        """``started``: workers from ``scan_workers``, used if the scan is large, else let go."""
+        global _INHERITED
         self.files, self.detector = files, detector
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[list[tuple[str, Finding]]]] = []
@@ -233,11 +259,23 @@ class Scan:
         size = sum(len(files[name]) for name in names)
         workers = min(os.cpu_count() or 1, size // PARALLEL_SCAN_BYTES + 1)
         if workers < 2:
+            if started is not None:
+                started.shutdown(wait=False)
             return
-        self.pool = ProcessPoolExecutor(max_workers=workers)
         try:
-            for part in range(workers):  # every worker-th file: parts of about equal size
-                chunk = {name: files[name] for name in names[part::workers]}
+            if _forking() and started is None:
+                _INHERITED = files
+                self.pool = ProcessPoolExecutor(max_workers=workers)
+                for part in range(workers):  # the first submit forks every worker
+                    names_part = names[part::workers]
+                    self.futures.append(self.pool.submit(_scan_inherited, names_part, detector))
+                return
+            self.pool = started or ProcessPoolExecutor(max_workers=workers)
+            # Every parts-th file: parts of about equal size, small enough that only the
+            # few the workers are about to scan are held here pickled at once.
+            parts = workers * SCAN_PARTS_PER_WORKER
+            for part in range(parts):
+                chunk = {name: files[name] for name in names[part::parts]}
                 self.futures.append(self.pool.submit(scan_files, chunk, detector))
         except BaseException:
             self.cancel()
@@ -252,11 +290,27 @@ class Scan:
             self.cancel()
             raise
         self.pool.shutdown()  # the workers are idle: they are gone when this returns
+        self.cancel()
         return sorted(hits, key=lambda hit: hit[0])  # stable: a file's hits keep their order
 
     def cancel(self) -> None:
+        global _INHERITED
+        _INHERITED = {}
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def scan_workers() -> ProcessPoolExecutor | None:
+    """Workers for a ``Scan``, started early where they are not forked (Windows, macOS):
+    they start while the pages render. Where they are forked, ``Scan`` forks them
+    itself, once the files are there to share."""
+    workers = os.cpu_count() or 1
+    if workers < 2 or _forking():
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers)
+    for _ in range(workers):
+        pool.submit(int)  # starts the workers
+    return pool
 
 
 # --- the detector for a site, and the scan of what records publish ----------------------------
