@@ -22,6 +22,15 @@ def _site(scratch: Scratch) -> None:
     scratch.honoree("zhao-ce-shi", text=record("赵测试"))
 
 
+def _two_campaigns(scratch: Scratch) -> None:
+    """``_site`` (2024) and a 2023 campaign with one record."""
+    _site(scratch)
+    scratch.write("2023-test/campaign.yaml", CAMPAIGN_YAML.replace("2024", "2023"))
+    folder = scratch.content / "2023-test/honorees/sun-ce-shi"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(record("孙测试"), "utf-8")
+
+
 def _full_build_tree(scratch: Scratch, tmp_path: Path) -> dict[str, bytes]:
     full = tmp_path / "full"
     scratch.build(output=full, force=True)
@@ -137,11 +146,7 @@ def test_record_cache_reads_and_writes_only_the_edited_campaign(
 ) -> None:
     from site_builder.load import cache as cache_module
 
-    _site(scratch)
-    scratch.write("2023-test/campaign.yaml", CAMPAIGN_YAML.replace("2024", "2023"))
-    folder = scratch.content / "2023-test/honorees/sun-ce-shi"
-    folder.mkdir(parents=True)
-    (folder / "index.md").write_text(record("孙测试"), "utf-8")
+    _two_campaigns(scratch)
     scratch.build()
     assert len(list((scratch.root / "cache/records").glob("*.pickle"))) == 2  # one a campaign
 
@@ -268,11 +273,7 @@ def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
     hash: an edit elsewhere links them from output/ and does not scan them again."""
     from site_builder import pipeline
 
-    _site(scratch)
-    scratch.write("2023-test/campaign.yaml", CAMPAIGN_YAML.replace("2024", "2023"))
-    other = scratch.content / "2023-test/honorees/sun-ce-shi"
-    other.mkdir(parents=True)
-    (other / "index.md").write_text(record("孙测试"), "utf-8")
+    _two_campaigns(scratch)
     scratch.build()
     hashed = {
         p.relative_to(scratch.output).as_posix(): p.stat().st_ino
