@@ -217,10 +217,11 @@ def build(
         again = render(options, only=(rendered.skipped - reused).__contains__)
         rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
         rendered.pages += again.rendered.pages
-    if not options.force:
+    if not options.force and last is not None:
         # A file named by the hash of its bytes (search data, theme assets) that output/
         # holds already is that very file: it is linked like an unchanged page, and it
         # was scanned with this detector (if the detector changed, it is scanned below).
+        # Not when output/ was changed by hand since the last build (``last`` is None).
         hashed = [n for n in rendered.files if is_hashed(n) and os.path.isfile(f"{out}/{n}")]
         for name in hashed:
             del rendered.files[name]

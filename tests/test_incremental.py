@@ -303,3 +303,9 @@ def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
     assert any(is_hashed(name) and "2024" in name for name in scanned)
     monkeypatch.undo()
     assert scratch.tree() == _full_build_tree(scratch, tmp_path)
+    # A hashed file changed by hand in output/ is not trusted: it is written again.
+    css = next(scratch.output.glob("assets/site.*.css"))
+    good = css.read_bytes()
+    css.write_bytes(good + b"/* edited */")
+    scratch.build()
+    assert css.read_bytes() == good
