@@ -58,29 +58,27 @@ def modules(url: str) -> Modules:
     return Modules(side, tuple(flat[i : i + side] for i in range(0, side * side, side)))
 
 
-def qr_image(url: str) -> Image.Image:
-    """The code with its quiet zone, one pixel a module, black on white (for posters)."""
-    code = modules(url)
+def _bordered(code: Modules) -> list[bytes]:
+    """The module rows inside their quiet zone: a square of bytes, 0 dark and 255 light."""
     side = code.side + 2 * QR_BORDER
     margin = b"\xff" * QR_BORDER
-    light = b"\xff" * (side * QR_BORDER)
-    pixels = b"".join(margin + row + margin for row in code.rows)
-    return Image.frombytes("L", (side, side), light + pixels + light)
+    light = [b"\xff" * side] * QR_BORDER
+    return [*light, *(margin + row + margin for row in code.rows), *light]
+
+
+def qr_image(url: str) -> Image.Image:
+    """The code with its quiet zone, one pixel a module, black on white (for posters)."""
+    rows = _bordered(modules(url))
+    return Image.frombytes("L", (len(rows), len(rows)), b"".join(rows))
 
 
 def qr_png(url: str) -> bytes:
     """The code as a one-bit PNG, eight pixels a module, written here rather than by
     Pillow (a third of the time of a code): at one bit a pixel, eight pixels are one
     byte, so a module row of the matrix (0 dark, 255 light) is already a scan line."""
-    code = modules(url)
-    side = code.side + 2 * QR_BORDER
-    width = side * QR_PNG_SCALE
-    margin = b"\xff" * QR_BORDER
-    blank = b"\x00" + b"\xff" * side  # filter type 0, then a light line
-    lines = [blank] * QR_BORDER
-    lines += [b"\x00" + margin + row + margin for row in code.rows]
-    lines += [blank] * QR_BORDER
-    scan = b"".join(line * QR_PNG_SCALE for line in lines)
+    rows = _bordered(modules(url))
+    width = len(rows) * QR_PNG_SCALE
+    scan = b"".join((b"\x00" + row) * QR_PNG_SCALE for row in rows)  # filter type 0 a line
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # 1-bit grey
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -127,22 +125,15 @@ HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄", 
 def terminal_qr(url: str) -> str:
     """The code as text for a terminal: two modules a character, light ones drawn as
     blocks (as qrencode -t UTF8 does), so it reads on the usual dark terminal."""
-    rows = modules(url).rows
-    side = len(rows) + 2 * QR_BORDER
-
-    def light(y: int, x: int) -> bool:
-        inside = QR_BORDER <= y < side - QR_BORDER and QR_BORDER <= x < side - QR_BORDER
-        return not inside or rows[y - QR_BORDER][x - QR_BORDER] != 0
-
-    lines = []
-    for y in range(0, side, 2):
-        lines.append(
-            "".join(
-                HALF_BLOCKS[(light(y, x), light(y + 1, x) if y + 1 < side else True)]
-                for x in range(side)
-            )
+    rows = _bordered(modules(url))
+    below = [*rows[1:], b"\xff" * len(rows)]  # an odd last row has light below it
+    return "\n".join(
+        "".join(
+            HALF_BLOCKS[(top != 0, bottom != 0)]
+            for top, bottom in zip(rows[y], below[y], strict=True)
         )
-    return "\n".join(lines)
+        for y in range(0, len(rows), 2)
+    )
 
 
 @dataclass(frozen=True)
