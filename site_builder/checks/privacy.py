@@ -289,15 +289,17 @@ class Scan:
         except BaseException:
             self.cancel()
             raise
-        self.pool.shutdown()  # the workers are idle: they are gone when this returns
-        self.cancel()
+        self._close(wait=True)  # the workers are idle: they are gone when this returns
         return sorted(hits, key=lambda hit: hit[0])  # stable: a file's hits keep their order
 
     def cancel(self) -> None:
+        self._close(wait=False)
+
+    def _close(self, wait: bool) -> None:
         global _INHERITED
         _INHERITED = {}
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
 def scan_workers() -> ProcessPoolExecutor | None:
