@@ -203,7 +203,7 @@ def build(
     # 1–5. Everything in memory; nothing is written unless all of it succeeded. A build
     #    of every page will scan a large output: where workers are not forked, they
     #    start now and get ready while the pages render.
-    workers = scan_workers() if changed is None else None
+    workers = scan_workers(len(files)) if changed is None else None
     try:
         done = render(options, progress, changed)
     except BaseException:

@@ -248,3 +248,21 @@ def test_output_scanned_in_workers_while_staged_stops_the_build_and_keeps_output
     assert any("生成的文件里出现了手机号码“139****4321”" in str(p) for p in caught.value.problems)
     assert scratch.tree() == before
     assert not list(scratch.root.glob(".output.staging-*"))  # what was staged is gone
+
+
+def test_early_workers_only_for_a_large_site_where_workers_are_not_forked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(privacy.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(privacy, "_forking", lambda: True)
+    assert privacy.scan_workers(10_000) is None  # forked by the scan itself, files shared
+    monkeypatch.setattr(privacy, "_forking", lambda: False)
+    assert privacy.scan_workers(privacy.SCAN_WORKERS_FROM - 1) is None
+    started = privacy.scan_workers(privacy.SCAN_WORKERS_FROM)
+    assert started is not None
+    monkeypatch.setattr(privacy, "PARALLEL_SCAN_BYTES", 10)
+    files = {"a/index.html": "电话 13565718841".encode(), "b/index.html": "正文".encode() * 9}
+    detector = Detector()
+    scan = privacy.Scan(files, detector, started)
+    assert scan.pool is started
+    assert scan.result() == privacy.scan_files(files, detector) != []

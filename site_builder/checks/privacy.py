@@ -302,12 +302,16 @@ class Scan:
             self.pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
-def scan_workers() -> ProcessPoolExecutor | None:
-    """Workers for a ``Scan``, started early where they are not forked (Windows, macOS):
-    they start while the pages render. Where they are forked, ``Scan`` forks them
-    itself, once the files are there to share."""
+SCAN_WORKERS_FROM = 500  # content files: fewer make well under PARALLEL_SCAN_BYTES of pages
+
+
+def scan_workers(content_files: int) -> ProcessPoolExecutor | None:
+    """Workers for a ``Scan`` of a site of ``content_files`` files, started early where
+    they are not forked (Windows, macOS): they start while the pages render. Where they
+    are forked, ``Scan`` forks them itself, once the files are there to share; a small
+    site gets none (its scan is quicker here than starting them)."""
     workers = os.cpu_count() or 1
-    if workers < 2 or _forking():
+    if workers < 2 or _forking() or content_files < SCAN_WORKERS_FROM:
         return None
     pool = ProcessPoolExecutor(max_workers=workers)
     for _ in range(workers):
