@@ -301,8 +301,9 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _deploy(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .deploy.run import deploy
     from .errors import Problems
-    from .load.content import SITE_FILE, parse_site
+    from .load.content import parse_site
     from .load.text import read_text
+    from .model.source import SITE_FILE
 
     problems = Problems(display_root=Path.cwd())
     path = args.content / SITE_FILE

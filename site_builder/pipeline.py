@@ -16,14 +16,14 @@ from .checks.privacy import Detector, Finding, Scan, privacy_detector, scan_work
 from .checks.site import check_site
 from .errors import ContentError, PhotoError, Problem, Problems
 from .load.cache import RecordCache
-from .load.content import SITE_FILE, Site, load_site
-from .load.validate import key_line
+from .load.content import load_site
 from .media.fonts import find_font
 from .media.images import ImageReport, ImageStore
 from .media.qr import QrCache
+from .model import urls as page_urls
 from .model.config import SiteConfig
+from .model.source import SITE_FILE, Site, key_line
 from .options import BuildOptions, Since
-from .pages import urls as page_urls
 from .pages.affected import affected_pages
 from .pages.public import PublicCampaign, public_campaign
 from .pages.render import Rendered, is_hashed, qr_pages, render_site

@@ -323,7 +323,8 @@ def test_deploy_sends_changes_only_in_the_safe_order(
     scratch.build()
     from site_builder.deploy.run import deploy
     from site_builder.errors import Problems
-    from site_builder.load.content import SITE_FILE, parse_site
+    from site_builder.load.content import parse_site
+    from site_builder.model.source import SITE_FILE
 
     config, _ = parse_site(
         (scratch.content / SITE_FILE).read_text("utf-8"), Path(SITE_FILE), Problems()

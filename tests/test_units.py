@@ -11,7 +11,7 @@ from site_builder.errors import FieldError, TextFileError
 from site_builder.load.text import decode, parse_yaml, split_front_matter
 from site_builder.model.dates import YearMonth, chinese_period, parse_year_month
 from site_builder.model.identifiers import id_checksum_ok, id_number_problem, mask
-from site_builder.pages.story import render_story
+from site_builder.model.story import render_story
 
 
 def test_yaml_keeps_numbers_as_written_and_knows_lines() -> None:

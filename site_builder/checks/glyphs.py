@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problems
-from ..load.content import Site
 from ..media.fonts import missing_glyphs
+from ..model.source import Site
 
 POSTER_FIXED_TEXT = "长按识别二维码阅读的先进事迹“”…"
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from ..errors import Problems
-from ..load.content import Campaign
-from ..load.validate import key_line
 from ..model.config import CampaignConfig
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES
+from ..model.source import Campaign, key_line
 from .workdays import Calendar, Period, period_problem
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problems
-from ..load.content import HonoreeSource
 from ..model.record import Photo
+from ..model.source import HonoreeSource
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
 DEFAULT_PORTRAIT = "portrait.jpg"

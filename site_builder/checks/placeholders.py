@@ -8,8 +8,7 @@ published as it is — in an approved record, or in the footer every page shows.
 from __future__ import annotations
 
 from ..errors import Problems
-from ..load.content import SITE_FILE, Site
-from ..load.text import PLACEHOLDER, Loc, placeholders
+from ..model.source import PLACEHOLDER, SITE_FILE, Loc, Site, placeholders
 
 __all__ = ["PLACEHOLDER", "check_placeholders"]
 

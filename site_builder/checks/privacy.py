@@ -27,10 +27,10 @@ import ahocorasick
 from pydantic import BaseModel
 
 from ..errors import Problems
-from ..load.content import HonoreeSource, Site
+from ..model import urls
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
-from ..pages import urls
+from ..model.source import HonoreeSource, Site
 
 # One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token
 # (told apart by length). The pattern begins with a character class, which the regex

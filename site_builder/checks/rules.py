@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problems
-from ..load.content import Campaign, HonoreeSource
 from ..model.dates import full_years_between
 from ..model.rules import BadgeRule, CountRule, LevelOnly, PhotoRule, Rules, StoryRule, YearsRule
+from ..model.source import Campaign, HonoreeSource
 from .photos import default_portrait
 
 

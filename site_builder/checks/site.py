@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..errors import Problems
-from ..load.content import Campaign, HonoreeSource, Site
 from ..model.identifiers import normalise
+from ..model.source import Campaign, HonoreeSource, Site
 from .notice import check_notice
 from .photos import HonoreeFacts, check_photos
 from .placeholders import PLACEHOLDER, check_placeholders

@@ -20,8 +20,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..model.urls import ASSETS
 from ..pages.hosting import CACHE_FOREVER, NO_CACHE
-from ..pages.urls import ASSETS
 from ..write.output import MARKER
 
 # Files for hosts that read them from the folder (Netlify, nginx), not for a deploy.

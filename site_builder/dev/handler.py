@@ -8,7 +8,7 @@ import mimetypes
 import urllib.parse
 from typing import Any
 
-from ..pages import urls
+from ..model import urls
 from ..pages.render import is_hashed
 from ..workbench.app import Workbench
 from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing

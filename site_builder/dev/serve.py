@@ -28,8 +28,9 @@ import watchfiles
 
 from ..checks.privacy import scan_files
 from ..errors import ContentError, Problem, Problems, TextFileError
-from ..load.content import SITE_FILE, parse_site
+from ..load.content import parse_site
 from ..load.text import read_text
+from ..model.source import SITE_FILE
 from ..pipeline import BuildOptions, privacy_problems, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench

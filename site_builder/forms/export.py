@@ -11,9 +11,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from ..load.content import Campaign, honoree_order
 from ..model.dates import YearMonth
 from ..model.record import PRIVATE_KEYS, RECORD_LABELS, Record
+from ..model.source import Campaign, honoree_order
 from .importing import open_campaign
 
 SUMMARY_COLUMNS = [

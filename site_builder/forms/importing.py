@@ -15,10 +15,11 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problems, TextFileError, UsageError
-from ..load.content import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, Campaign, load_campaign
+from ..load.content import load_campaign
 from ..load.text import parse_yaml, read_text, split_front_matter
 from ..model.identifiers import normalise
 from ..model.record import RECORD_ALIASES
+from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, Campaign
 from .intake import Intake, Unreadable, read_file
 from .slugs import assign_slugs, slug_candidates
 

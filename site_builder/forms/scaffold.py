@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UsageError
-from ..load.content import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, SITE_FILE
 from ..model.record import SLUG_RE
+from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, SITE_FILE
 from .slugs import slug_for
 
 SITE_TEMPLATE = """\

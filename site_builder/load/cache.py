@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import Problem, Problems
+from ..model.source import HONOREES_DIR, RECORD_FILE, HonoreeSource
 from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
-from .content import HONOREES_DIR, RECORD_FILE, HonoreeSource, load_honoree
+from .content import load_honoree
 
 PARALLEL_FROM = 64  # records to read before it pays to start a worker for them
 CACHE_FOLDER = "records"  # <campaign digest>.pickle, one per campaign

@@ -7,156 +7,28 @@ content problem: everything goes into ``Problems``.
 
 from __future__ import annotations
 
-import functools
 import os
-import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..errors import Problem, Problems, TextFileError, UsageError
+from ..errors import Problems, TextFileError, UsageError
 from ..model.config import CampaignConfig, SiteConfig
-from ..model.identifiers import normalise
-from ..model.record import PRIVATE_FIELDS, RECORD_LABELS, SLUG_RE, STAND_INS, STATUS_VALUES, Record
-from ..pages.story import plain_text, render_story
-from ..pages.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
-from .text import Loc, YamlDoc, parse_yaml, placeholders, read_text, split_front_matter
-from .validate import key_line, validate, validate_with_stand_ins
-
-SITE_FILE = "site.yaml"
-CAMPAIGN_FILE = "campaign.yaml"
-HONOREES_DIR = "honorees"
-RECORD_FILE = "index.md"
-
-
-_PACKED_DOC = "_doc_pickled"
-
-
-@dataclass
-class HonoreeSource:
-    """One honouree as loaded: the full record (private fields included) and the story."""
-
-    folder: Path
-    slug: str
-    record: Record
-    story: str
-    story_line: int  # line of index.md where the story starts
-    doc: YamlDoc
-    # Fields that failed validation: ``record`` then holds stand-ins for them (so every
-    # other field can still be checked) and the record is never published.
-    at_fault: frozenset[str] = frozenset()
-    # Problems of privacy scans already done on this record, by detector digest (the
-    # record cache keeps them between builds).
-    scans: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
-
-    @functools.cached_property
-    def path(self) -> Path:
-        return self.folder / RECORD_FILE
-
-    @functools.cached_property
-    def draft(self) -> bool:
-        """拟推荐 or 已撤销 as written: not published, so its problems are only warnings."""
-        return raw_status(self.doc) in ("proposed", "withdrawn")
-
-    @functools.cached_property
-    def placeholders(self) -> list[tuple[Loc, str, int | None]]:
-        """Scaffold prompts left in the record's fields (``text.placeholders``)."""
-        return placeholders(self.doc)
-
-    @functools.cached_property
-    def names(self) -> tuple[str, ...]:
-        """What the record's folder holds (its photos), sorted: listed once a build, and
-        never kept by the record cache, since photos come and go without index.md changing."""
-        try:
-            return tuple(sorted(os.listdir(self.folder)))
-        except OSError:
-            return ()
-
-    # The parsed YAML (its data and the line of every key) is only needed for a message
-    # about this record, yet was a third of the time of loading the record cache: it is
-    # pickled on its own and read back the first time it is asked for.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state.pop("names", None)
-        if "doc" in state:
-            state[_PACKED_DOC] = pickle.dumps(state.pop("doc"), pickle.HIGHEST_PROTOCOL)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for what is not set: ``doc`` of a record read from the cache.
-        packed = self.__dict__.get(_PACKED_DOC) if name == "doc" else None
-        if packed is None:
-            raise AttributeError(name)
-        self.doc = pickle.loads(packed)
-        del self.__dict__[_PACKED_DOC]
-        return self.doc
-
-    @property
-    def published(self) -> bool:
-        return self.record.status == "approved" and not self.at_fault
-
-    @functools.cached_property
-    def story_html(self) -> str:
-        """The story rendered and sanitised, once per build (checks and pages both use it)."""
-        return render_story(self.story)
-
-    @functools.cached_property
-    def story_text(self) -> str:
-        """The story as plain text, for search data and descriptions."""
-        return plain_text(self.story_html)
-
-    @functools.cached_property
-    def normal_values(self) -> tuple[dict[str, str], frozenset[str]]:
-        """Normal forms (``normalise``) of the record's private text values (→ field
-        label) and of its other text values: what the site's privacy detector is made
-        of, computed once and kept by the record cache."""
-        private: dict[str, str] = {}
-        public: set[str] = set()
-        for key, value in self.record:
-            if isinstance(value, str):
-                if key in PRIVATE_FIELDS:
-                    private.setdefault(normalise(value).strip(), RECORD_LABELS[key])
-                else:
-                    public.add(normalise(value).strip())
-        return private, frozenset(public)
-
-    def field_line(self, key: str) -> int | None:
-        """The line of a record field, whichever accepted key (name or label) was written."""
-        return key_line(self.doc, Record, key)
-
-
-@dataclass
-class Campaign:
-    id: str
-    folder: Path
-    config: CampaignConfig
-    doc: YamlDoc
-    honorees: list[HonoreeSource] = field(default_factory=list)
-
-    @property
-    def path(self) -> Path:
-        return self.folder / CAMPAIGN_FILE
-
-    @property
-    def published(self) -> list[HonoreeSource]:
-        return [h for h in self.honorees if h.published]
-
-
-def honoree_order(h: HonoreeSource) -> tuple[int, str]:
-    """Cards, the notice list and the summary table: by 序号, then by slug (pinyin)."""
-    return (h.record.seq if h.record.seq is not None else 1_000_000, h.slug)
-
-
-@dataclass
-class Site:
-    root: Path
-    config: SiteConfig
-    campaigns: list[Campaign]
-    doc: YamlDoc = field(default_factory=lambda: YamlDoc(data=None))  # site.yaml, for lines
+from ..model.record import SLUG_RE, STAND_INS, Record
+from ..model.source import (
+    CAMPAIGN_FILE,
+    HONOREES_DIR,
+    RECORD_FILE,
+    SITE_FILE,
+    Campaign,
+    HonoreeSource,
+    Site,
+    YamlDoc,
+    raw_status,
+)
+from ..model.urls import RESERVED_CAMPAIGNS, RESERVED_SLUGS
+from .text import parse_yaml, read_text, split_front_matter
+from .validate import validate, validate_with_stand_ins
 
 
 @dataclass(frozen=True)
@@ -180,16 +52,6 @@ def parse_record(text: str, path: Path, problems: Problems) -> ParsedRecord:
     doc = parse_yaml(yaml_text, first_line=2)
     record, at_fault = validate_with_stand_ins(Record, doc, path, problems, STAND_INS)
     return ParsedRecord(record, body, body_line, doc, at_fault)
-
-
-def raw_status(doc: YamlDoc) -> str | None:
-    """The status as written, read without validating the rest of the record."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    for key in ("状态", "审定状态", "status"):
-        value = data.get(key)
-        if isinstance(value, str):
-            return STATUS_VALUES.get(value.strip(), "unknown")
-    return None
 
 
 def parse_campaign(

@@ -15,8 +15,6 @@ for this content:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,51 +23,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import TextFileError
 from ..model.fields import join_cjk_spaces
+from ..model.source import Loc, YamlDoc
 
 MAX_FILE_BYTES = 1_000_000
 # libyaml's composer is ~15× faster; it gives the same nodes and marks.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass
-class YamlDoc:
-    """Parsed YAML: the data, the line of every key path, and problems found on the way."""
-
-    data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
-    problems: list[tuple[int | None, str, str, str]] = field(default_factory=list)
-
-    def line_of(self, loc: Loc) -> int | None:
-        """The line of ``loc`` or of its nearest ancestor that has one."""
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get(())
-
-
-# Every prompt the scaffolds write begins with one of these (forms/scaffold.py).
-PLACEHOLDER = re.compile(r"^\s*(?:请填写|请用|请描述|请在此|这里写)")
-
-
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _strings(item, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def placeholders(doc: YamlDoc) -> list[tuple[Loc, str, int | None]]:
-    """(where, text, line) of every scaffold prompt left in a parsed file."""
-    return [
-        (loc, text, doc.line_of(loc)) for loc, text in _strings(doc.data) if PLACEHOLDER.match(text)
-    ]
 
 
 def decode(raw: bytes) -> str:

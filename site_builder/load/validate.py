@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import FieldError, Problems
 from ..model.fields import aliases, fields_of
-from .text import Loc, YamlDoc
+from ..model.source import Loc, YamlDoc
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -105,15 +105,6 @@ def _line(lines: dict[Loc, int], doc: YamlDoc, loc: Loc) -> int | None:
             return lines[loc]
         loc = loc[:-1]
     return doc.lines.get(()) or None
-
-
-def key_line(doc: YamlDoc, model: type[BaseModel], key: str) -> int | None:
-    """Line of a top-level field, whichever accepted key (name or label) was written."""
-    known = aliases(model)
-    for raw in doc.data if isinstance(doc.data, dict) else {}:
-        if known.get(raw) == key:
-            return doc.lines.get((raw,))
-    return None
 
 
 def closest(model: type[BaseModel], key: str) -> str | None:

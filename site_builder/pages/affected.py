@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ..load.content import CAMPAIGN_FILE, HONOREES_DIR
-from . import urls
+from ..model import urls
+from ..model.source import CAMPAIGN_FILE, HONOREES_DIR
 
 
 def affected_pages(

@@ -12,13 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..checks.site import CampaignFacts
-from ..load.content import Campaign, HonoreeSource, honoree_order
 from ..media.images import ImageStore, Picture, Rendition
+from ..model import urls
 from ..model.config import Channels, SiteConfig
 from ..model.dates import YearMonth, chinese_date, chinese_period
 from ..model.record import RECORD_LABELS, STATUS_LABELS, Honour, MediaItem, Record, parse_focus
-from . import urls
-from .story import first_sentence
+from ..model.source import Campaign, HonoreeSource, honoree_order
+from ..model.story import first_sentence
 
 
 @dataclass(frozen=True)

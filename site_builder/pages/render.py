@@ -20,8 +20,8 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..errors import ContentError, Problem
+from ..model import urls
 from ..model.config import SiteConfig
-from . import urls
 from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
 from .public import PublicCampaign
 from .theme import Theme, hashed_name, make_environment, static_files

@@ -33,9 +33,10 @@ from jinja2 import (
 )
 
 from ..errors import Problems, TextFileError
-from ..load.text import YamlDoc, decode, parse_yaml
-from ..load.validate import key_line, validate
+from ..load.text import decode, parse_yaml
+from ..load.validate import validate
 from ..model.dates import chinese_date
+from ..model.source import YamlDoc, key_line
 from ..model.theme import ThemeConfig
 
 THEME_FILE = "theme.yml"

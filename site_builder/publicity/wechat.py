@@ -27,9 +27,9 @@ from PIL import Image
 from ..checks.privacy import scan_files
 from ..errors import ContentError, UsageError
 from ..media.images import Picture
-from ..pages import urls
+from ..model import urls
+from ..model.story import plain_text
 from ..pages.public import PublicCampaign, PublicHonoree
-from ..pages.story import plain_text
 from ..pages.theme import make_environment
 from ..pipeline import Rendering, privacy_problems
 

@@ -27,17 +27,11 @@ from ..errors import ContentError, PhotoError, Problem, Problems, UsageError
 from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree
-from ..load.content import (
-    Campaign,
-    HonoreeSource,
-    Site,
-    honoree_order,
-    load_site,
-    parse_record,
-)
+from ..load.content import load_site, parse_record
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
+from ..model.source import Campaign, HonoreeSource, Site, honoree_order
+from ..model.story import render_story
 from ..options import BuildOptions
-from ..pages.story import render_story
 from ..pipeline import build
 from ..write.atomic import atomic_write
 from ..write.output import write_zip

@@ -18,8 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..load.text import Loc, parse_yaml, split_front_matter
+from ..load.text import parse_yaml, split_front_matter
 from ..model.record import RECORD_ALIASES, RECORD_LABELS
+from ..model.source import Loc
 
 # Plain scalars YAML could read as something else, or that our reader would mistake.
 _NEEDS_QUOTES = re.compile(

@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from ..load.content import HonoreeSource
 from ..model.fields import Declared, fields_of
 from ..model.record import STATUS_LABELS, Honour, MediaItem, Record
+from ..model.source import HonoreeSource
 
 Form = Mapping[str, list[str]]
 HONOUR_KEYS = ("year", "title", "awarded_by")

@@ -9,10 +9,11 @@ from typing import Any, Protocol
 from ..checks.notice import check_notice
 from ..checks.workdays import Calendar, period_problem
 from ..errors import Problem, Problems
-from ..load.content import Campaign, parse_campaign
+from ..load.content import parse_campaign
 from ..model.config import CampaignConfig, Channels, Notice
 from ..model.dates import chinese_period
 from ..model.fields import aliases, labels_of
+from ..model.source import Campaign
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping

@@ -16,8 +16,8 @@ from typing import Any
 
 from ..checks.photos import PHOTO_SUFFIXES
 from ..errors import PhotoError
-from ..load.content import HonoreeSource
 from ..media.imaging import read_header
+from ..model.source import HonoreeSource
 from ..options import DEFAULT_MAX_PIXELS
 from ..write.atomic import atomic_write, replace
 

@@ -18,7 +18,7 @@ import threading
 import markdown
 import nh3
 
-from ..model.fields import CJK
+from .fields import CJK
 
 ALLOWED_TAGS = {
     "p",
