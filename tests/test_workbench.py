@@ -447,3 +447,26 @@ def test_photos_are_only_served_from_their_own_folder(bench: Workbench) -> None:
     for name in ("..", "index.md", "index.md/..", ".hidden", "..%2fsite.yaml"):
         response = bench.handle("GET", f"{CAMPAIGN}/chen-lixin/_photo/{name}", {}, None)
         assert response.status == 404, name
+
+
+def test_a_story_saved_into_a_record_closed_with_dots_replaces_the_old_story(
+    bench: Workbench,
+) -> None:
+    """YAML front matter may end with ``...``, which the build reads: saving the story must
+    replace the body after it, not append a second story after a stray ``---``."""
+    from site_builder.load.text import split_front_matter
+
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    text = path.read_text("utf-8")
+    head, fence, story = text.partition("\n---\n")
+    assert fence and story
+    path.write_text(f"{head}\n...\n{story}", "utf-8")
+    form = _record_form(bench, CAMPAIGN, "chen-lixin")
+    form["story"] = ["新的事迹：他在暴雨中把药送到了老人家里。"]
+    response = bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN)
+    assert response.status == 303, response.body.decode()[:2000]
+    saved = path.read_text("utf-8")
+    yaml_text, body, _ = split_front_matter(saved)
+    assert body == "新的事迹：他在暴雨中把药送到了老人家里。\n"
+    assert saved.startswith(f"{head}\n...\n") and "\n---\n" not in saved
+    assert yaml_text + "...\n" in saved

@@ -66,12 +66,7 @@ def read_text(path: Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """Split ``---``-fenced YAML from the Markdown body.
-
-    Returns (yaml_text, body, body_first_line). The YAML's own line 1 is line 2 of
-    the file, which ``parse_yaml(..., first_line=2)`` accounts for.
-    """
+def _front_matter(text: str) -> re.Match[str]:
     m = _FRONT_MATTER.match(text)
     if not m:
         raise TextFileError(
@@ -79,10 +74,27 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
             "第一行写 ---，接着写“姓名: …”等字段，再用一行 --- 结束，之后是事迹正文",
             1,
         )
+    return m
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split ``---``-fenced YAML from the Markdown body (closed by ``---`` or ``...``).
+
+    Returns (yaml_text, body, body_first_line). The YAML's own line 1 is line 2 of
+    the file, which ``parse_yaml(..., first_line=2)`` accounts for.
+    """
+    m = _front_matter(text)
     yaml_text = m.group(1) or ""
     body = text[m.end() :]
     body_first_line = text[: m.end()].count("\n") + 1
     return yaml_text, body, body_first_line
+
+
+def with_body(text: str, body: str) -> str:
+    """A record file with its Markdown body replaced: the front matter and both fences stay
+    exactly as written, whichever closing fence (``---`` or ``...``) it has."""
+    head = text[: _front_matter(text).end()]
+    return (head if head.endswith("\n") else head + "\n") + body
 
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import shutil
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree
 from ..load.content import load_site, parse_record
+from ..load.text import with_body
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
 from ..model.source import Campaign, HonoreeSource, Site, honoree_order
 from ..model.story import render_story
@@ -56,6 +58,7 @@ from .photos import (
     store_photo,
 )
 from .response import Response
+from .routes import Request, bind
 from .uploads import Files, store_uploads, stored
 
 
@@ -87,7 +90,7 @@ class Workbench:
     ) -> Response:
         parts = [p for p in path.split("/") if p]
         if method == "POST" and not self._allowed(form, origin):
-            return self._page(
+            return self.page(
                 "message.html",
                 403,
                 title="请求被拒绝",
@@ -96,69 +99,44 @@ class Workbench:
         problems = Problems(display_root=self.options.content.resolve())
         site = load_site(self.options.content, problems)
         if site is None:
-            return self._page(
+            return self.page(
                 "message.html",
                 200,
                 title="网站设置有错误",
                 text="请先修正 site.yaml：",
                 problems=problems.errors,
             )
-        if not parts:
-            return self._page("home.html", 200, site=site)
-        if parts == ["_build"] and method == "POST":
-            return self._build()
-        if parts == ["_site.zip"]:
-            return self._download(self._zip_path(), "application/zip", "site.zip")
-        if parts == ["_new"] and method == "POST":
-            return self._new_campaign(one(form, "id").strip())
-        campaign = next((c for c in site.campaigns if c.id == parts[0]), None)
-        if campaign is None:
-            return self._page("message.html", 404, title="找不到这个活动", text="")
-        if len(parts) == 1:
-            if method == "POST":
-                return self._bulk_status(campaign, form)
-            return self._campaign(site, campaign, problems)
-        if parts[1] == "_export.xlsx":
-            data, _ = export(self.options.content, campaign.id, "xlsx", include_private=False)
-            return Response(
-                200,
-                data,
-                XLSX,
-                {"Content-Disposition": _attachment(f"{campaign.id}-推荐汇总表.xlsx")},
-            )
-        if parts[1] == "_new" and method == "POST":
-            return self._new_honoree(campaign, form)
-        if parts[1] == "_notice":
-            if len(parts) == 3 and parts[2] == "period" and method == "POST":
-                return Response(200, notice_period(campaign, form).encode())
-            if method == "POST":
-                return save_notice(self, campaign, form)
-            return show_notice(self, campaign, notice_values(campaign), [], "")
-        if parts[1] == "_import" and method == "POST":
-            if len(parts) == 3 and parts[2] == "confirm":
-                return self._import(campaign, one(form, "upload"), write=True)
-            return self._import(campaign, store_uploads(self._uploads(), files or {}), write=False)
-        honoree = next((h for h in campaign.honorees if h.folder.name == parts[1]), None)
-        if honoree is None or len(parts) > 4:
-            return self._page("message.html", 404, title="找不到这位人选", text="")
-        if len(parts) >= 3 and parts[2] == "_photo" and len(parts) == 4:
-            photo = listed(honoree, parts[3])
-            if photo is None:
-                return self._page("message.html", 404, title="找不到这张照片", text="")
-            kind = "image/png" if photo.suffix.lower() == ".png" else "image/jpeg"
-            return Response(200, photo.read_bytes(), kind)
-        if len(parts) >= 3 and parts[2] == "_photos" and method == "POST":
-            return self._photos(campaign, honoree, form, files or {}, update=len(parts) == 4)
-        if len(parts) == 3 and parts[2] == "preview" and method == "POST":
-            return Response(200, render_story(one(form, "story")).encode())
-        if len(parts) == 3 and parts[2] == "undo" and method == "POST":
-            return self._undo(campaign, honoree)
-        if method == "POST":
-            return self._save(site, campaign, honoree, form)
-        done = query or {}
-        message = "已撤销上一次保存。" if "undone" in done else ""
+        request = Request(method, form, query or {}, files or {}, site, problems)
+        for verb, pattern, action in ROUTES:
+            if verb == method or (verb == "*" and method in ("GET", "POST")):
+                bound = bind(pattern, parts, request)
+                if isinstance(bound, str):  # the path names a campaign or person not there
+                    return self.page("message.html", 404, title=bound, text="")
+                if bound is not None:
+                    return action(self, bound)
+        return self.page("message.html", 404, title="找不到这个页面", text="")
+
+    # --- route handlers: each takes the bound request ---------------------------------------
+
+    def _home(self, r: Request) -> Response:
+        return self.page("home.html", 200, site=r.site)
+
+    def _export(self, r: Request) -> Response:
+        data, _ = export(self.options.content, r.c.id, "xlsx", include_private=False)
+        name = f"{r.c.id}-推荐汇总表.xlsx"
+        return Response(200, data, XLSX, {"Content-Disposition": _attachment(name)})
+
+    def _photo(self, r: Request) -> Response:
+        photo = listed(r.h, r.name)
+        if photo is None:
+            return self.page("message.html", 404, title="找不到这张照片", text="")
+        kind = "image/png" if photo.suffix.lower() == ".png" else "image/jpeg"
+        return Response(200, photo.read_bytes(), kind)
+
+    def _show_record(self, r: Request) -> Response:
+        message = "已撤销上一次保存。" if "undone" in r.query else ""
         return self._record(
-            campaign, honoree, form_values(honoree), [], saved="saved" in done, message=message
+            r.c, r.h, form_values(r.h), [], saved="saved" in r.query, message=message
         )
 
     def _allowed(self, form: Form, origin: str | None) -> bool:
@@ -186,7 +164,7 @@ class Workbench:
             own = [p for p in found if p.path.startswith(f"{prefix}honorees/{h.folder.name}/")]
             rows.append((h, digest(h.path.read_text("utf-8")), own))
         general = [p for p in found if not p.path.startswith(f"{prefix}honorees/")]
-        return self._page(
+        return self.page(
             "campaign.html", 200, campaign=campaign, counts=counts, quotas=quotas, rows=rows,
             general=general, status_labels=STATUS_LABELS,
         )  # fmt: skip
@@ -206,7 +184,7 @@ class Workbench:
         for p in problems:
             key = RECORD_ALIASES.get(p.field.split(" ")[0], "") if p.field else ""
             by_field.setdefault(key if key else "", []).append(p)
-        return self._page(
+        return self.page(
             "record.html", status, campaign=campaign, h=h, values=values, fields=form_fields(),
             by_field=by_field, saved=saved, message=message, typed=typed or [],
             digest=digest(h.path.read_text("utf-8")),
@@ -215,7 +193,7 @@ class Workbench:
             default_portrait=next((p.name for p in h.folder.glob("portrait.*")), ""),
         )  # fmt: skip
 
-    def _page(self, template: str, status: int, **context: Any) -> Response:
+    def page(self, template: str, status: int, **context: Any) -> Response:
         html = self.env.get_template(template).render(token=self.token, **context)
         return Response(status, html.encode())
 
@@ -241,8 +219,7 @@ class Workbench:
         }
         new_text = edit_record(text, changes) if changes else text
         if wanted.get("story") is not None and wanted["story"] != current["story"]:
-            head, _, _ = new_text.partition("\n---\n")
-            new_text = f"{head}\n---\n{wanted['story'].replace(chr(13), '')}\n"
+            new_text = with_body(new_text, wanted["story"].replace("\r", "") + "\n")
         if new_text == text:
             return self._record(campaign, h, current, [], saved=False, message="没有改动。")
         problems = self._validate(site, campaign, h, new_text)
@@ -278,7 +255,7 @@ class Workbench:
     def _bulk_status(self, campaign: Campaign, form: Form) -> Response:
         status = one(form, "status")
         if status not in STATUS_LABELS.values():
-            return self._page("message.html", 400, title="没有选择状态", text="")
+            return self.page("message.html", 400, title="没有选择状态", text="")
         changed, refused = 0, []
         for slug in form.get("select", []):
             h = next((x for x in campaign.honorees if x.folder.name == slug), None)
@@ -296,7 +273,7 @@ class Workbench:
         note = f"已把 {changed} 位人选的状态改为“{status}”。"
         if refused:
             note += f"{'、'.join(refused)}的文件在打开本页后被修改过，没有改动，请刷新后再试。"
-        return self._page(
+        return self.page(
             "message.html", 200, title="已更新状态", text=note, back=f"/_admin/{campaign.id}/"
         )
 
@@ -311,18 +288,18 @@ class Workbench:
         try:
             result = build(options)
         except ContentError as exc:
-            return self._page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
+            return self.page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
         except UsageError as exc:
-            return self._page("message.html", 200, title="无法生成网站", text=str(exc))
+            return self.page("message.html", 200, title="无法生成网站", text=str(exc))
         write_zip(self.options.output, self._zip_path())
-        return self._page("build.html", 200, ok=True, result=result, output=self.options.output)
+        return self.page("build.html", 200, ok=True, result=result, output=self.options.output)
 
     def _zip_path(self) -> Path:
         return self.options.cache_dir / "workbench" / "site.zip"
 
     def _download(self, path: Path, kind: str, name: str) -> Response:
         if not path.is_file():
-            return self._page(
+            return self.page(
                 "message.html", 404, title="还没有生成压缩包", text="请先点“生成网站”。"
             )
         return Response(200, path.read_bytes(), kind, {"Content-Disposition": _attachment(name)})
@@ -331,7 +308,7 @@ class Workbench:
         try:
             path = new_campaign(self.options.content, campaign_id)
         except UsageError as exc:
-            return self._page("message.html", 400, title="没有新建活动", text=str(exc))
+            return self.page("message.html", 400, title="没有新建活动", text=str(exc))
         return Response(303, headers={"Location": f"/_admin/{path.parent.name}/"})
 
     def _new_honoree(self, campaign: Campaign, form: Form) -> Response:
@@ -341,7 +318,7 @@ class Workbench:
                 one(form, "unit").strip(), one(form, "category").strip(),
             )  # fmt: skip
         except UsageError as exc:
-            return self._page("message.html", 400, title="没有新建人选", text=str(exc))
+            return self.page("message.html", 400, title="没有新建人选", text=str(exc))
         return Response(303, headers={"Location": f"/_admin/{campaign.id}/{path.parent.name}/"})
 
     def _photos(
@@ -389,7 +366,7 @@ class Workbench:
     def _import(self, campaign: Campaign, upload: str, write: bool) -> Response:
         paths = stored(self._uploads(), upload)
         if not paths:
-            return self._page(
+            return self.page(
                 "message.html", 400, title="没有可以导入的文件",
                 text="请选择 .xlsx 推荐汇总表或 .docx 推荐表（每个不超过 20 MB）。",
                 back=f"/_admin/{campaign.id}/",
@@ -397,7 +374,7 @@ class Workbench:
         plan, notes, written = run_import(self.options.content, campaign.id, paths, write, False)
         if write:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
-        return self._page(
+        return self.page(
             "import.html", 200, campaign=campaign, plan=plan, notes=notes, written=written,
             upload=upload, write=write,
         )  # fmt: skip
@@ -405,7 +382,7 @@ class Workbench:
     def _undo(self, campaign: Campaign, h: HonoreeSource) -> Response:
         undo = self._undo_path(h)
         if not undo.is_file():
-            return self._page("message.html", 404, title="没有可以撤销的保存", text="")
+            return self.page("message.html", 404, title="没有可以撤销的保存", text="")
         current = h.path.read_text("utf-8")
         atomic_write(h.path, undo.read_bytes())
         atomic_write(undo, current.encode())  # 撤销 again restores what was undone
@@ -420,6 +397,36 @@ class Workbench:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+Action = Callable[[Workbench, Request], Response]
+
+# The workbench's routes, in order: (method, path below /_admin/, action). "*" is GET or
+# POST; {campaign} and {honoree} must name a loaded campaign and person (else 404), so a
+# request can never name a file outside content/. State-changing requests are POSTs,
+# checked for the token and origin before any route is looked at.
+ROUTES: list[tuple[str, str, Action]] = [
+    ("GET", "", Workbench._home),
+    ("POST", "_build", lambda wb, r: wb._build()),
+    ("*", "_site.zip", lambda wb, r: wb._download(wb._zip_path(), "application/zip", "site.zip")),
+    ("POST", "_new", lambda wb, r: wb._new_campaign(one(r.form, "id").strip())),
+    ("GET", "{campaign}", lambda wb, r: wb._campaign(r.site, r.c, r.problems)),
+    ("POST", "{campaign}", lambda wb, r: wb._bulk_status(r.c, r.form)),
+    ("*", "{campaign}/_export.xlsx", Workbench._export),
+    ("POST", "{campaign}/_new", lambda wb, r: wb._new_honoree(r.c, r.form)),
+    ("POST", "{campaign}/_notice/period", lambda wb, r: Response(200, notice_period(r.c, r.form).encode())),
+    ("POST", "{campaign}/_notice", lambda wb, r: save_notice(wb, r.c, r.form)),
+    ("GET", "{campaign}/_notice", lambda wb, r: show_notice(wb, r.c, notice_values(r.c), [], "")),
+    ("POST", "{campaign}/_import/confirm", lambda wb, r: wb._import(r.c, one(r.form, "upload"), write=True)),
+    ("POST", "{campaign}/_import", lambda wb, r: wb._import(r.c, store_uploads(wb._uploads(), r.files), write=False)),
+    ("*", "{campaign}/{honoree}/_photo/{name}", Workbench._photo),
+    ("POST", "{campaign}/{honoree}/_photos", lambda wb, r: wb._photos(r.c, r.h, r.form, r.files, update=False)),
+    ("POST", "{campaign}/{honoree}/_photos/{name}", lambda wb, r: wb._photos(r.c, r.h, r.form, r.files, update=True)),
+    ("POST", "{campaign}/{honoree}/preview", lambda wb, r: Response(200, render_story(one(r.form, "story")).encode())),
+    ("POST", "{campaign}/{honoree}/undo", lambda wb, r: wb._undo(r.c, r.h)),
+    ("POST", "{campaign}/{honoree}", lambda wb, r: wb._save(r.site, r.c, r.h, r.form)),
+    ("GET", "{campaign}/{honoree}", Workbench._show_record),
+]  # fmt: skip
 
 
 def _attachment(name: str) -> str:

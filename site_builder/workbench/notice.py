@@ -26,7 +26,7 @@ class Pages(Protocol):
 
     options: BuildOptions
 
-    def _page(self, template: str, status: int, **context: Any) -> Response: ...
+    def page(self, template: str, status: int, **context: Any) -> Response: ...
 
 
 NOTICE_KEYS = ["title", "doc_number", "start", "end", "working_days", "min_working_days",
@@ -98,7 +98,7 @@ def show_notice(
 bench: Pages, campaign: Campaign, values: dict[str, str], problems: list[Problem], message: str,
     status: int = 200,
 ) -> Response:  # fmt: skip
-    return bench._page(
+    return bench.page(
         "notice.html", status, campaign=campaign, values=values, problems=problems,
         message=message, digest=digest(campaign.path.read_text("utf-8")),
         period=notice_period(campaign, {f"n.{k}": [v] for k, v in values.items()}),
