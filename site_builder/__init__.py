@@ -10,15 +10,21 @@ The public surface, for scripts and tests::
 command line deciding that nothing changed) stays cheap. The package reads as its
 pipeline::
 
-    model/   what the officer writes: the record schema, site/campaign/theme configs, rules
-    load/    reading files: text and YAML with lines, validation into models, content/
-    checks/  across files: the campaign, photos, privacy, rules, the notice period
-    media/   photos, share posters, QR codes, the poster font
-    pages/   the public model, URLs, themes, rendering, files for the host
-    write/   output/ written atomically, the no-op fingerprint
-    dev/     the live preview server
-    forms/   the officer's forms: import, export, scaffolds, slugs
+    model/      what the officer writes: the record schema, site/campaign/theme configs,
+                rules, and the content as loaded (model/source.py), its URLs and stories
+    load/       reading files: text and YAML with lines, validation into models, content/
+    media/      photos, share posters, QR codes, the poster font: the image side
+    checks/     across files: the campaign, photos, privacy, rules, the notice period
+    pages/      the public model, the site plan of every output (pages/plan.py), themes,
+                rendering, files for the host
+    gate.py     the publish gate: every byte that leaves the tool passes its privacy scan
+    write/      output/ written atomically, the no-op fingerprint
     pipeline.py the build as its stages · cli.py the command · errors.py the exceptions
+    dev/        the live preview server
+    workbench/  the officer's 工作台 at /_admin/ of the preview
+    publicity/  outside the site: 公众号 articles, the printed 公示 (.docx)
+    deploy/     publishing output/ to object storage, SFTP, FTP or a folder
+    forms/      the officer's paper and spreadsheet forms: import, export, scaffolds, slugs
 """
 
 from __future__ import annotations

@@ -197,7 +197,7 @@ class YearCalendar(Strict):
 
 
 class Notice(Strict):
-    """The 公示: period, list, objection channels, issuers (DESIGN §4)."""
+    """The 公示: period, list, objection channels, issuers."""
 
     title: OptText = field(("标题", "公示标题"), "公示标题（默认“关于…拟表彰人选的公示”）")
     doc_number: OptText = field(

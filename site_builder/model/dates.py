@@ -21,10 +21,6 @@ class YearMonth(NamedTuple):
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月"
 
-    @property
-    def iso(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
 
 def parse_year_month(value: Any) -> YearMonth:
     """Accept the spellings found on real forms; raise FieldError with the fix otherwise."""

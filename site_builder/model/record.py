@@ -1,7 +1,7 @@
 """The honouree record: every field of the two 推荐表 forms, declared once.
 
 Each field carries its Chinese label(s) (accepted as keys, first one shown in
-messages), a one-line description (reused by README and ``site-builder fields``)
+messages), a one-line description (shown beside the field in the workbench)
 and its privacy class:
 
 * ``public``  — profile pages, lists and the notice;
@@ -40,7 +40,6 @@ from .identifiers import id_number_problem
 SUMMARY_MAX_CHARS = 500
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-YM = Annotated[YearMonth, PlainValidator(parse_year_month)]
 OptYM = Annotated[
     YearMonth | None,
     BeforeValidator(text_or_none),

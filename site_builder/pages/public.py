@@ -1,6 +1,6 @@
 """What templates receive: public views built field by field from the records.
 
-Privacy by construction (DESIGN §3): ``PublicHonoree`` has no attribute for any
+Privacy by construction: ``PublicHonoree`` has no attribute for any
 private field, so a theme cannot print what it was never given. Fields of the
 ``notice`` class reach only the notice table (``NoticeRow``), and only the columns
 the campaign lists.
