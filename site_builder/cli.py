@@ -73,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"未知命令 {args.command}")
     except ContentError as exc:
         _print_problems(err, exc.problems + exc.warnings)
+        outcome = STOPPED.get(args.command, "未生成网站；output/ 保持原样")
         err.print(
-            f"[bold red]发现 {len(exc.problems)} 个错误[/]，未生成网站；output/ 保持原样。"
-            "请按提示修改后重新运行。",
+            f"[bold red]发现 {len(exc.problems)} 个错误[/]，{outcome}。请按提示修改后重新运行。",
             markup=True,
         )
         return EXIT_CONTENT
@@ -100,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return EXIT_INTERNAL
     return EXIT_OK
+
+
+# What a command did not do when it stopped on a problem.
+STOPPED = {
+    "deploy": "没有发布任何文件，发布目标保持原样",
+    "wechat": "没有写出公众号文章",
+    "notice": "没有写出公示文件",
+}
 
 
 def _print_problems(console: Console, problems: list[Problem]) -> None:
@@ -301,6 +309,7 @@ def _export(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _deploy(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .deploy.run import deploy
     from .errors import Problems
+    from .gate import gate_for
     from .load.content import parse_site
     from .load.text import read_text
     from .model.source import SITE_FILE
@@ -313,7 +322,8 @@ def _deploy(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise UsageError(f"无法读取 {path}（{exc}）。") from None
     problems.raise_if_errors()
     assert config is not None
-    report = deploy(args.output, config, args.to, args.write, args.allow_deletes)
+    gate = gate_for(BuildOptions(content=args.content, output=args.output))
+    report = deploy(args.output, config, args.to, args.write, args.allow_deletes, gate=gate)
     for warning in report.warnings:
         err.print(f"注意：{warning}", style="yellow", markup=False)
     plan, name = report.plan, report.target.name

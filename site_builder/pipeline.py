@@ -12,21 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from .checks.glyphs import check_poster_glyphs
-from .checks.privacy import Detector, Finding, Scan, privacy_detector, scan_workers, trace
-from .checks.site import check_site
+from .checks.privacy import Detector, privacy_detector
+from .checks.site import check_photo_files, check_site
 from .errors import ContentError, PhotoError, Problem, Problems
+from .gate import Gate
 from .load.cache import RecordCache
 from .load.content import load_site
 from .media.fonts import find_font
 from .media.images import ImageReport, ImageStore
 from .media.qr import QrCache
-from .model import urls as page_urls
 from .model.config import SiteConfig
 from .model.source import SITE_FILE, Site, key_line
+from .model.urls import is_hashed
 from .options import BuildOptions, Since
-from .pages.affected import affected_pages
+from .pages.plan import SitePlan, plan_site
 from .pages.public import PublicCampaign, public_campaign
-from .pages.render import Rendered, is_hashed, qr_pages, render_site
+from .pages.render import Rendered, render_site
 from .pages.theme import Theme, find_theme
 from .write import fingerprint
 from .write.output import (
@@ -53,36 +54,44 @@ class BuildResult:
 
 
 @dataclass
-class Rendering:
-    """Stages 1–5 done in memory: what the build writes and the dev server serves."""
+class Prepared:
+    """Stages 1–3: the site loaded and checked, its public model and the site plan, with
+    every image job planned but none run."""
 
     site: Site
-    rendered: Rendered
-    images: ImageStore
-    report: ImageReport
     problems: Problems
-    qr_codes: QrCache
-    linked: dict[str, Path]  # output name → cache file: images, posters, QR codes
     detector: Detector  # the same one validates the records and scans the output
-    campaigns: list[PublicCampaign]  # the public model the pages were rendered from
+    gate: Gate  # with that detector: what the build stages passes it
     theme: Theme
+    images: ImageStore
+    qr_codes: QrCache
+    plan: SitePlan
     # The records as read; the caller saves them (RecordCache.save) once it has let go of
     # the rendered pages: pickling caches a UTF-8 copy inside every story string it writes.
     records: RecordCache
 
 
-def render(
-    options: BuildOptions,
-    progress: ProgressHook | None = None,
-    changed: Iterable[Path] | None = None,
-    only: Callable[[str], bool] | None = None,
-) -> Rendering:
-    """Load, validate, plan, process images and render; raises ContentError with every problem.
+@dataclass
+class Rendering(Prepared):
+    """Stages 1–5 done in memory: what the build writes and the dev server serves."""
 
-    ``changed`` (the files changed since the last rendering) limits the pages rendered
-    again to those that depend on them; ``only`` names the pages to render outright.
-    Pages left out are listed in ``rendered.skipped``: the caller has them already.
-    """
+    rendered: Rendered = field(default_factory=Rendered)
+    report: ImageReport = field(default_factory=ImageReport)
+
+    @property
+    def linked(self) -> dict[str, Path]:
+        """Output name → cache file: images, posters, QR codes."""
+        return self.plan.cached
+
+    @property
+    def campaigns(self) -> tuple[PublicCampaign, ...]:
+        """The public model the pages were rendered from."""
+        return self.plan.campaigns
+
+
+def prepare(options: BuildOptions) -> Prepared:
+    """Load, validate across files (photos opened) and plan the site; raises ContentError
+    with every problem found."""
     problems = Problems(display_root=options.display_root or Path.cwd())
 
     # 1. Load every file (records unchanged since the last build come from the cache),
@@ -100,18 +109,6 @@ def render(
     facts = check_site(site, problems, detector) if site is not None else {}
     stop_if_errors()
     assert site is not None
-    wanted = only
-    if wanted is None and changed is not None:
-        slugs = {  # where a record chose another slug (网址名) than its folder's name
-            h.folder.resolve(): h.slug
-            for c in site.campaigns
-            for h in c.honorees
-            if h.slug != h.folder.name
-        }
-        wanted = affected_pages(changed, options.content, slugs)
-
-    # 3. Plan pages: the public model templates receive (no private field exists in
-    #    it) and, on the way, every image job.
     theme = find_theme(
         site.config.theme,
         options.themes_dir,
@@ -119,69 +116,66 @@ def render(
         (site.root / SITE_FILE, key_line(site.doc, SiteConfig, "theme")),
     )
     images = _image_store(site, options, problems)
-    campaigns = [public_campaign(c, facts[c.id], site.config, images) for c in site.campaigns]
-    _photo_problems(images.errors, problems)
+    check_photo_files(site, facts, images.inspect, problems)
     stop_if_errors()
     assert theme is not None
+
+    # 3. Plan: the public model templates receive (no private field exists in it), every
+    #    image job on the way, and from it the site plan of every output.
+    campaigns = [public_campaign(c, facts[c.id], site.config, images) for c in site.campaigns]
+    qr_codes = QrCache(options.cache_dir / "qr")
+    plan, qr_jobs = plan_site(site, campaigns, theme, images, qr_codes)
+    images.add_qr_codes(qr_jobs)
+    gate = Gate(site, detector, problems)
+    return Prepared(site, problems, detector, gate, theme, images, qr_codes, plan, records)
+
+
+def render(
+    options: BuildOptions,
+    progress: ProgressHook | None = None,
+    changed: Iterable[Path] | None = None,
+    only: Callable[[str], bool] | None = None,
+) -> Rendering:
+    """Load, validate, plan, process images and render; raises ContentError with every problem.
+
+    ``changed`` (the files changed since the last rendering) limits the pages rendered
+    again to those the plan says show them; ``only`` names the pages to render outright.
+    Pages left out are listed in ``rendered.skipped``: the caller has them already.
+    """
+    prepared = prepare(options)
+    plan, images, problems = prepared.plan, prepared.images, prepared.problems
+    wanted = only or plan.affected(_relative(changed, options.content))
 
     # 4. Images and every page's QR codes are made in the worker pool (and kept in the
     #    cache) while 5. the pages are rendered into memory; both reach output/ as links
     #    to the cache. A corrupt photo stops the build before anything is written.
-    qr_codes = QrCache(options.cache_dir / "qr")
-    pages = qr_pages(campaigns)
-    qr_files, qr_jobs = qr_codes.plan([site.config.base_url + page for page in pages])
-    images.add_qr_codes(qr_jobs)
-    linked: dict[str, Path] = {}
-    for page in pages:
-        png, svg = qr_files[site.config.base_url + page]
-        linked[page_urls.qr_code(page, "png")] = png
-        linked[page_urls.qr_code(page, "svg")] = svg
-    linked.update(images.outputs)
     pending = images.start()
     try:
-        rendered = render_site(
-            site.config,
-            campaigns,
-            theme,
-            sorted(images.outputs),
-            wanted,
-            options.cache_dir / "templates",
-        )
+        rendered = render_site(plan, prepared.theme, wanted, options.cache_dir / "templates")
         report = pending.wait(progress)
     except BaseException:
         pending.cancel()
         raise
     _photo_problems(report.errors, problems)
-    stop_if_errors()
-    return Rendering(
-        site,
-        rendered,
-        images,
-        report,
-        problems,
-        qr_codes,
-        linked,
-        detector,
-        campaigns,
-        theme,
-        records,
-    )
+    if problems.errors:
+        prepared.records.save()
+    problems.raise_if_errors()
+    return Rendering(**vars(prepared), rendered=rendered, report=report)
 
 
-def privacy_problems(
-    hits: list[tuple[str, Finding]], where: Path, problems: Problems, site: Site
-) -> None:
-    """Output-scan hits as problems naming the output file, the pattern and the record."""
-    for path, finding in hits:
-        origin = finding.source or trace(site, finding.value)
-        source = f"（来自 {origin}）" if origin else ""
-        problems.add(
-            where / path,
-            None,
-            "隐私检查",
-            f"生成的文件里出现了{finding.kind}“{finding.masked}”{source}",
-            "构建已停止，output/ 保持原样；请检查模板和内容，删除这些信息",
-        )
+def _relative(changed: Iterable[Path] | None, content: Path) -> list[str] | None:
+    """Changed files as content-relative paths; None if unknown or one lies outside
+    content/ (a theme file: every page depends on it)."""
+    if changed is None:
+        return None
+    root = content.resolve()
+    found = []
+    for path in changed:
+        try:
+            found.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            return None
+    return found
 
 
 def build(
@@ -203,7 +197,7 @@ def build(
     # 1–5. Everything in memory; nothing is written unless all of it succeeded. A build
     #    of every page will scan a large output: where workers are not forked, they
     #    start now and get ready while the pages render.
-    workers = scan_workers(len(files)) if changed is None else None
+    workers = Gate.workers(len(files)) if changed is None else None
     try:
         done = render(options, progress, changed)
     except BaseException:
@@ -240,7 +234,7 @@ def build(
     scanned = dict(rendered.files)
     if last is None or last.get("detector") != done.detector.digest:
         scanned.update((name, (options.output / name).read_bytes()) for name in reused)
-    scan = Scan(scanned, done.detector, workers)
+    scan = done.gate.scan(scanned, Path(options.output), workers)
     links: dict[str, str | Path] = {name: f"{out}/{name}" for name in reused}
     links.update(done.linked)
     try:
@@ -249,7 +243,7 @@ def build(
         scan.cancel()
         raise
     try:
-        privacy_problems(scan.result(), Path(options.output), problems, done.site)
+        scan.passed()
         problems.raise_if_errors()
         swap_in(staging, options.output, keep=True)
     except BaseException:
@@ -308,9 +302,7 @@ def check(options: BuildOptions) -> list[Problem]:
     if site is not None:
         facts = check_site(site, problems, privacy_detector(site))
         images = _image_store(site, options, problems)
-        for c in site.campaigns:
-            public_campaign(c, facts[c.id], site.config, images)
-        _photo_problems(images.errors, problems)
+        check_photo_files(site, facts, images.inspect, problems)
     return list(problems)
 
 

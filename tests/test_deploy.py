@@ -321,8 +321,10 @@ def test_deploy_sends_changes_only_in_the_safe_order(
     wang = scratch.campaign / "honorees/wang-ce-shi/index.md"
     wang.write_text(wang.read_text("utf-8").replace("状态: 已审定", "状态: 已撤销"), "utf-8")
     scratch.build()
+    from site_builder import BuildOptions
     from site_builder.deploy.run import deploy
     from site_builder.errors import Problems
+    from site_builder.gate import gate_for
     from site_builder.load.content import parse_site
     from site_builder.model.source import SITE_FILE
 
@@ -330,7 +332,8 @@ def test_deploy_sends_changes_only_in_the_safe_order(
         (scratch.content / SITE_FILE).read_text("utf-8"), Path(SITE_FILE), Problems()
     )
     assert config is not None
-    report = deploy(scratch.output, config, None, write=True)
+    gate = gate_for(BuildOptions(content=scratch.content))
+    report = deploy(scratch.output, config, None, write=True, gate=gate)
     order = report.sent
     assert any(s.startswith("-2024-test/wang-ce-shi/") for s in order)
     pages = (".html", ".xml", ".txt")  # sent after every asset, photo and QR code

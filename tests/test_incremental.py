@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ContentError
-from site_builder.pages.render import is_hashed
+from site_builder.model.urls import is_hashed
 from site_builder.pages.theme import make_environment
 
 from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, record, valid_id
@@ -271,7 +271,7 @@ def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
 ) -> None:
     """Another campaign's search data and the theme's assets are named by their bytes'
     hash: an edit elsewhere links them from output/ and does not scan them again."""
-    from site_builder import pipeline
+    from site_builder import gate
 
     _two_campaigns(scratch)
     scratch.build()
@@ -283,13 +283,13 @@ def test_unchanged_hashed_files_are_linked_and_not_scanned_again(
     assert {"2023", "2024"} <= {name[7:11] for name in hashed if "/search." in name}
 
     scanned: list[str] = []
-    real_scan = pipeline.Scan
+    real_scan = gate.Scan
 
     def scan(files: dict[str, bytes], detector: object, started: object) -> object:
         scanned.extend(files)
         return real_scan(files, detector, started)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "Scan", scan)
+    monkeypatch.setattr(gate, "Scan", scan)
     story = scratch.campaign / "honorees/li-ce-shi/index.md"
     story.write_text(story.read_text("utf-8") + "\n新补充的一段事迹。\n", "utf-8")
     scratch.build()

@@ -83,6 +83,74 @@ def test_no_import_cycle_inside_the_package() -> None:
     assert find_cycle(graph) is None, " → ".join(find_cycle(graph) or [])
 
 
+STAGES = ["model", "load", "checks", "pages"]  # the build's order: each uses only earlier ones
+
+
+def stage_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports from a module of one stage to a module of a later stage."""
+
+    def stage(module: str) -> int | None:
+        parts = module.split(".")
+        return STAGES.index(parts[1]) if len(parts) > 2 and parts[1] in STAGES else None
+
+    found = []
+    for name, edges in sorted(graph.items()):
+        for target in sorted(edges):
+            own, other = stage(name), stage(target)
+            if own is not None and other is not None and other > own:
+                found.append(f"{name} → {target}")
+    return found
+
+
+def test_stage_checker_finds_a_planted_upward_import() -> None:
+    graph = {"site_builder.load.content": {"site_builder.pages.urls", "site_builder.model.x"}}
+    assert stage_violations(graph) == ["site_builder.load.content → site_builder.pages.urls"]
+
+
+def test_no_stage_imports_from_a_later_one() -> None:
+    """model/ → load/ → checks/ → pages/: nothing runs back up (imports anywhere in a file,
+    local and TYPE_CHECKING ones included)."""
+    modules = all_modules()
+    graph = {name: imports_of(name, path, set(modules)) for name, path in modules.items()}
+    assert any(name.startswith("site_builder.pages.") for name in graph)
+    assert stage_violations(graph) == []
+
+
+# What scans output for private values: only the publish gate uses it (and the module that
+# defines it). A new output that scanned on its own, or not at all, would not go through it.
+SCANNING = {"scan_files", "Scan", "scan_workers", "readable", "visible_text"}
+
+
+def test_only_the_publish_gate_scans_what_leaves() -> None:
+    offenders = []
+    for name, path in all_modules().items():
+        if name in ("site_builder.gate", "site_builder.checks.privacy"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("privacy"):
+                used = {alias.name for alias in node.names} & SCANNING
+                offenders += [f"{name} imports {n}" for n in sorted(used)]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "find"
+                and "detector" in ast.unparse(node.func.value).lower()
+            ):
+                offenders.append(f"{name} calls {ast.unparse(node.func)}")
+    assert offenders == []
+    gate = (PACKAGE / "gate.py").read_text("utf-8")
+    assert "Scan(" in gate  # the gate itself really scans
+
+
+def test_every_output_route_goes_through_the_gate() -> None:
+    """The build's staging, the preview, the 公众号 folder, the printed 公示 and deploy."""
+    for rel in ["pipeline.py", "dev/serve.py", "publicity/wechat.py", "publicity/notice_doc.py"]:
+        assert "gate.check(" in (PACKAGE / rel).read_text("utf-8") or "gate.scan(" in (
+            PACKAGE / rel
+        ).read_text("utf-8"), rel
+    assert "gate.check(" in (PACKAGE / "deploy/run.py").read_text("utf-8")
+
+
 def test_modules_are_small_and_say_what_they_own() -> None:
     for name, path in all_modules().items():
         tree = ast.parse(path.read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""The live preview's pieces: which pages a change invalidates, debouncing, error overlay;
+"""The live preview's pieces: debouncing, error overlay (what a change invalidates: test_plan);
 and the officer's commands (new, check, --version, --help)."""
 
 from __future__ import annotations
@@ -12,33 +12,9 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.dev.serve import DevSite, changes
-from site_builder.pages.affected import affected_pages
 from site_builder.pipeline import BuildOptions
 
 from .conftest import Scratch, record
-
-
-def test_affected_pages(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    story = content / "2024-a" / "honorees" / "li-ming" / "index.md"
-    wanted = affected_pages([story], content)
-    assert wanted is not None
-    for page in [
-        "2024-a/li-ming/index.html",
-        "2024-a/index.html",
-        "2024-a/notice/index.html",
-        "index.html",
-    ]:
-        assert wanted(page), page
-    assert not wanted("2024-a/wang-fang/index.html")
-    photo = content / "2024-a" / "honorees" / "wang-fang" / "work-1.jpg"
-    both = affected_pages([story, photo], content)
-    assert both is not None and both("2024-a/wang-fang/index.html")
-    assert affected_pages([content / "2024-a" / "campaign.yaml"], content) is None
-    assert affected_pages([content / "site.yaml"], content) is None
-    assert (
-        affected_pages([tmp_path / "themes" / "default" / "static" / "site.css"], content) is None
-    )
 
 
 def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from site_builder.errors import ContentError
 from site_builder.forms.slugs import assign_slugs, base_slug
 from site_builder.media.fonts import default_font, missing_glyphs
 from site_builder.media.qr import QR_SVG_SCALE, modules, qr_image, qr_png, qr_svg
-from site_builder.pages.render import is_hashed
+from site_builder.model.urls import is_hashed
 from site_builder.pipeline import BuildOptions, build
 
 from .conftest import ROOT, Scratch, record

@@ -1,11 +1,12 @@
 """Finding private data in text: resident ID numbers, mobile numbers, known private values.
 
-Used twice (defence in depth, DESIGN §3):
+Used twice (defence in depth):
 
 * on every published text of every record while validating, so the officer is told
   which file, line and field hold an ID number or a phone pasted from the form;
-* on every text file of the staged output after rendering, so nothing a template or
-  a bug let through reaches ``output/``.
+* by the publish gate (``gate.py``) on every text file that leaves the tool (the staged
+  output/, the preview, the 公众号 folder, the printed 公示, what deploy sends), so
+  nothing a template or a bug let through is published.
 
 Digits are compared in a normal form: full-width digits folded, spaces, dashes and
 dots between digits removed, a +86/0086 prefix dropped. Messages show values masked.
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import multiprocessing
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -40,7 +43,9 @@ from ..model.source import HonoreeSource, Site
 _PATTERNS = re.compile(r"[0-9](?:[0-9]{16}[0-9Xx]|[0-9]{14}|(?<=1)[3-9][0-9]{9})(?![0-9A-Za-z])")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-TEXT_SUFFIXES = {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".conf", ""}
+TEXT_SUFFIXES = {
+    ".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".conf", "", ".docx",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -174,30 +179,39 @@ def visible_text(markup: str) -> str:
     return html.unescape(_TAG.sub(" | ", _INLINE_TAG.sub("", markup)))
 
 
-def scan_output(root: Path, detector: Detector) -> list[tuple[str, Finding]]:
-    """Every text file under root; (relative path, finding) pairs."""
-    return scan_files(
-        {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-        },
-        detector,
-    )
-
-
 def readable(name: str, data: bytes) -> str:
     """What a file says to a reader, for the scan: generated hashed names taken out; for
     HTML and XML the visible text and then every attribute value (alt text, links); for
-    an SVG only its text (its numbers are drawing coordinates)."""
-    text = without_hashed_refs(data.decode("utf-8", errors="replace"))
+    an SVG only its text (its numbers are drawing coordinates); for a Word document the
+    text of every part (body, headers, footers, properties)."""
     suffix = Path(name).suffix.lower()
+    if suffix == ".docx":
+        return _document_text(data)
+    text = without_hashed_refs(data.decode("utf-8", errors="replace"))
     if suffix == ".svg":
         return visible_text(text)
     if suffix in (".html", ".htm", ".xml"):
         values = (a or b for a, b in _ATTRIBUTE.findall(text))
         return visible_text(text) + "\n | " + " | ".join(html.unescape(v) for v in values)
     return html.unescape(text)
+
+
+_WORD_BREAK = re.compile(r"</w:p>|<w:(?:tab|br|cr)\b[^>]*/>")
+
+
+def _document_text(data: bytes) -> str:
+    """A .docx as its reader sees it: the runs of a paragraph joined (a number split across
+    runs reads as one number), paragraphs, tabs and breaks apart."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = [
+                package.read(n).decode("utf-8", "replace")
+                for n in sorted(package.namelist())
+                if n.endswith(".xml") and n.startswith(("word/", "docProps/"))
+            ]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return data.decode("utf-8", errors="replace")  # not a package: read it as it is
+    return html.unescape(" | ".join(_TAG.sub("", _WORD_BREAK.sub(" | ", part)) for part in parts))
 
 
 def scan_files(files: Mapping[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:

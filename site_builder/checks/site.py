@@ -11,9 +11,11 @@ twice.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..errors import Problems
+from ..errors import PhotoError, Problems
 from ..model.identifiers import normalise
 from ..model.source import Campaign, HonoreeSource, Site
 from .notice import check_notice
@@ -37,6 +39,26 @@ def check_site(site: Site, problems: Problems, detector: Detector) -> dict[str, 
     for campaign in site.campaigns:
         facts[campaign.id] = check_campaign(campaign, detector, problems)
     return facts
+
+
+def check_photo_files(
+    site: Site,
+    facts: dict[str, CampaignFacts],
+    inspect: Callable[[Path], PhotoError | None],
+    problems: Problems,
+) -> None:
+    """Open every photo a published record uses (its header: format, size, pixel count),
+    so a corrupt or oversized file is named before any page is planned."""
+    for campaign in site.campaigns:
+        for h in campaign.published:
+            hf = facts[campaign.id].honorees.get(h.slug)
+            if hf is None:
+                continue
+            photos = ([hf.portrait] if hf.portrait is not None else []) + hf.photos
+            for photo in photos:
+                error = inspect(photo.source)
+                if error is not None:
+                    problems.add(photo.source, None, "照片", error.message, error.fix)
 
 
 def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -> CampaignFacts:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import DeployError, UsageError
+from ..gate import Gate
 from ..model.config import DeployTarget, SiteConfig
 from ..write.output import MARKER
 from .plan import Plan, local_files, make_plan
@@ -73,7 +74,11 @@ def deploy(
     write: bool,
     allow_deletes: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    gate: Gate,
 ) -> DeployReport:
+    """``gate``: what is sent passes it first, all of it before anything is sent, so a
+    refusal leaves the target as it was."""
     if not (output / MARKER).is_file():
         raise UsageError(f"“{output}”不是 site-builder 生成的网站。请先运行 site-builder build。")
     target = choose(config, target_name)
@@ -83,6 +88,8 @@ def deploy(
     try:
         listing = _attempt(target, remote, remote.listing)
         report.plan = plan = make_plan(local, listing, remote.compare_by)
+        sent = {file.path: (output / file.path).read_bytes() for file in plan.uploads}
+        gate.check(sent, Path(f"（发布到“{target.name}”）"))
         if not write:
             return report
         if len(plan.deletes) > target.max_deletes and not allow_deletes:
@@ -93,7 +100,7 @@ def deploy(
             )
         total = len(plan.uploads) + len(plan.deletes)
         for done, file in enumerate(plan.uploads, start=1):
-            data = (output / file.path).read_bytes()
+            data = sent.pop(file.path)  # exactly the bytes the gate passed
             _attempt(target, remote, functools.partial(remote.upload, file, data))
             report.sent.append(f"+{file.path}")
             if progress:

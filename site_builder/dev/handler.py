@@ -8,8 +8,8 @@ import mimetypes
 import urllib.parse
 from typing import Any
 
-from ..model import urls
-from ..pages.render import is_hashed
+from ..errors import ContentError
+from ..model.urls import is_hashed
 from ..workbench.app import Workbench
 from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
 from .state import DevState
@@ -135,7 +135,11 @@ def make_handler(
             elif rel.startswith(WECHAT_PATH):
                 with state.cond:
                     article = state.article
-                html_text = article(rel[len(WECHAT_PATH) :]) if article else None
+                try:
+                    html_text = article(rel[len(WECHAT_PATH) :]) if article else None
+                except ContentError as exc:  # the gate refused it: say why, as for a page
+                    self.reply(200, overlay(exc.problems, ""), "text/html; charset=utf-8")
+                    return
                 if html_text is None:
                     self.reply(404, b"", "text/plain; charset=utf-8")
                 else:
@@ -185,7 +189,11 @@ def make_handler(
                 base = state.base_path.encode()
                 page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
             scripts = self.script()
-            if _is_profile(rel):
+            with state.cond:
+                kind = state.kinds.get(
+                    rel + "index.html" if rel == "" or rel.endswith("/") else rel
+                )
+            if kind == "profile":  # the pages that have a 公众号 version
                 tools = state.prefix + state.base_path + RELOAD_PATH
                 scripts += f'<script src="{tools}copy.js" data-article="{tools}wechat/{rel}" defer></script>'
             return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
@@ -226,12 +234,6 @@ def make_handler(
                 return
 
     return Handler
-
-
-def _is_profile(rel: str) -> bool:
-    """campaign/slug/ (but not campaign/notice/): the pages that have a 公众号 version."""
-    parts = rel.strip("/").split("/")
-    return rel.endswith("/") and len(parts) == 2 and parts[1] != urls.NOTICE
 
 
 def _type(name: str) -> str:

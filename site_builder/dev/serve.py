@@ -4,7 +4,7 @@ The site is rendered in memory (output/ is not touched) and served under the
 configured sub-path by a small threaded HTTP server; photos come straight from the
 image cache. ``watchfiles`` (Rust notify) reports file changes in debounced batches,
 so a burst of saves is one rebuild. Only the pages that depend on the changed files
-are rendered again (``affected_pages``). Browsers are told to reload over
+are rendered again (the site plan's ``affected``). Browsers are told to reload over
 Server-Sent Events; while the content has errors every page is replaced by an
 overlay listing them, in the same words as ``check``.
 
@@ -26,12 +26,11 @@ from pathlib import Path
 
 import watchfiles
 
-from ..checks.privacy import scan_files
 from ..errors import ContentError, Problem, Problems, TextFileError
 from ..load.content import parse_site
 from ..load.text import read_text
 from ..model.source import SITE_FILE
-from ..pipeline import BuildOptions, privacy_problems, render
+from ..pipeline import BuildOptions, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
 from .handler import make_handler
@@ -86,9 +85,7 @@ class DevSite:
             for name in done.rendered.skipped:
                 if name in self.state.files:
                     files[name] = self.state.files[name]
-            hits = scan_files(files, done.detector)
-            privacy_problems(hits, Path("(预览)"), done.problems, done.site)
-            done.problems.raise_if_errors()
+            done.gate.check(files, Path("(预览)"))
         except ContentError as exc:
             self.state.publish(problems=exc.problems, detail="", preparing=False)
             self.log(f"发现 {len(exc.problems)} 个错误，浏览器里显示错误说明：")
@@ -105,6 +102,7 @@ class DevSite:
             base_path=done.site.config.base_path,
             preparing=False,
             article=functools.partial(article_for, done),
+            kinds=done.plan.kinds(),
         )
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"

@@ -25,6 +25,7 @@ class DevState:
     prefix: str = ""  # "/<token>" when serving the local network (serve --lan)
     preparing: bool = True  # until the first rendering is done
     article: Callable[[str], str | None] | None = None  # a profile's 公众号 version, by page
+    kinds: dict[str, str] = field(default_factory=dict)  # page file → kind, from the site plan
     progress: tuple[int, int] = (0, 0)  # images done, of all, while preparing
     cond: threading.Condition = field(default_factory=threading.Condition)
 

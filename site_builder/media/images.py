@@ -163,6 +163,15 @@ class ImageStore:
         ]
         return digest, header
 
+    def inspect(self, source: Path) -> PhotoError | None:
+        """Read a photo's header (kept while the file is unchanged): why it cannot be
+        used, or None."""
+        try:
+            self._source(source)
+        except PhotoError as exc:
+            return exc
+        return None
+
     def picture(
         self,
         source: Path,

@@ -16,6 +16,8 @@ linked under one path and written under another.
 
 from __future__ import annotations
 
+import posixpath
+
 NOTICE = "notice"
 ASSETS = "assets"
 # Names a content folder may not take: an honouree called notice would hide the 公示, a
@@ -63,3 +65,11 @@ def qr_code(page_url: str, kind: str) -> str:
 def is_qr_code(name: str) -> bool:
     """Whether an output file is a page's QR code (its only text is the page's URL)."""
     return name.rpartition("/")[2] in {f"qr.{kind}" for kind in QR_KINDS}
+
+
+def is_hashed(path: str) -> bool:
+    """Whether a file name carries a 10-hex content hash (site.3f2a9c1b0d.css)."""
+    parts = posixpath.basename(path).split(".")
+    return (
+        len(parts) >= 3 and len(parts[-2]) == 10 and all(c in "0123456789abcdef" for c in parts[-2])
+    )

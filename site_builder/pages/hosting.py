@@ -8,7 +8,6 @@ in-app browser caches hard and readers must see a correction at once.
 from __future__ import annotations
 
 from ..model.config import SiteConfig
-from .public import PublicCampaign
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
@@ -18,13 +17,8 @@ def robots_txt(config: SiteConfig) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
 
 
-def sitemap_xml(config: SiteConfig, campaigns: tuple[PublicCampaign, ...]) -> str:
-    urls = [config.base_url]
-    for c in campaigns:
-        urls.append(config.base_url + c.url)
-        if c.notice is not None:
-            urls.append(config.base_url + c.notice.url)
-        urls.extend(config.base_url + h.url for h in c.honorees)
+def sitemap_xml(urls: list[str]) -> str:
+    """The sitemap of the pages the plan lists in it (full URLs)."""
     body = "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -1,4 +1,6 @@
-"""Rendering the public model into files: pages, assets, search data, sitemap, headers.
+"""Rendering the site plan into files: pages from their templates, and the planned bytes
+and texts (assets, search data, sitemap, host rules). Files of the image cache are not
+read here: they reach output/ as links (``SitePlan.cached``).
 
 Everything is rendered into memory as ``{relative path: bytes}`` and written to the
 staging directory by the build. Internal links are relative to the page, so the
@@ -10,7 +12,6 @@ codes use the full base_url.
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +21,9 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..errors import ContentError, Problem
-from ..model import urls
-from ..model.config import SiteConfig
-from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
+from .plan import Data, SitePlan, Template, Text
 from .public import PublicCampaign
-from .theme import Theme, hashed_name, make_environment, static_files
+from .theme import Theme, make_environment
 
 
 @dataclass(frozen=True)
@@ -104,96 +103,43 @@ class Rendered:
     def add(self, path: str, text: str) -> None:
         self.files[path] = text.encode("utf-8")
 
-    @property
-    def hashed(self) -> list[str]:
-        return sorted(p for p in self.files if is_hashed(p))
-
-
-def is_hashed(path: str) -> bool:
-    """Whether a file name carries a 10-hex content hash (site.3f2a9c1b0d.css)."""
-    parts = posixpath.basename(path).split(".")
-    return (
-        len(parts) >= 3 and len(parts[-2]) == 10 and all(c in "0123456789abcdef" for c in parts[-2])
-    )
-
-
-def qr_pages(campaigns: list[PublicCampaign]) -> list[str]:
-    """Every page that gets QR codes: home, campaigns, notices and profiles."""
-    pages = [urls.HOME]
-    for campaign in campaigns:
-        pages.append(campaign.url)
-        pages.extend(h.url for h in campaign.honorees)
-        if campaign.notice is not None:
-            pages.append(campaign.notice.url)
-    return pages
-
 
 def render_site(
-    config: SiteConfig,
-    campaigns: list[PublicCampaign],
+    plan: SitePlan,
     theme: Theme,
-    image_names: list[str],
     wanted: Callable[[str], bool] | None = None,
     compiled: Path | None = None,
 ) -> Rendered:
-    """Every output file; with ``wanted``, pages it rejects are listed in ``skipped`` instead.
-    ``compiled``: a cache folder for compiled templates."""
+    """Every planned file that is not made by the image pool; with ``wanted``, pages it
+    rejects are listed in ``skipped`` instead. ``compiled``: a cache folder for compiled
+    templates."""
     out = Rendered()
     env = make_environment(theme, compiled)
-    assets: dict[str, str] = {}
-    for name, data in static_files(theme).items():
-        target = urls.asset(hashed_name(name, data))
-        assets[name] = target
-        out.files[target] = data
-    ordered = tuple(sorted(campaigns, key=lambda c: (c.published, c.id), reverse=True))
     site = SiteView(
-        title=config.title,
-        organiser=config.organiser,
-        description=config.description or config.title,
-        base_url=config.base_url,
-        base_path=config.base_path,
-        footer=config.footer,
-        campaigns=ordered,
-        assets=assets,
+        title=plan.config.title,
+        organiser=plan.config.organiser,
+        description=plan.config.description or plan.config.title,
+        base_url=plan.config.base_url,
+        base_path=plan.config.base_path,
+        footer=plan.config.footer,
+        campaigns=plan.campaigns,
+        assets=plan.assets,
     )
-
-    def page(template: str, output: str, absolute: bool = False, **context: Any) -> None:
-        if wanted is not None and not wanted(output):
-            out.skipped.add(output)
-            return
-        p = Page(output, site, absolute)
-        out.add(output, _render(env, theme, template, page=p, site=site, **context))
-        out.pages += 1
-
-    home = urls.page_file(urls.HOME)
-    if len(ordered) == 1:
-        only = ordered[0]
-        page("campaign.html", home, campaign=only, search_url=_search_path(only, out))
-    else:
-        page("home.html", home)
-    for campaign in ordered:
-        page(
-            "campaign.html",
-            urls.page_file(campaign.url),
-            campaign=campaign,
-            search_url=_search_path(campaign, out),
-        )
-        for honoree in campaign.honorees:
-            page("profile.html", urls.page_file(honoree.url), campaign=campaign, honoree=honoree)
-        if campaign.notice is not None:
-            page(
-                "notice.html",
-                urls.page_file(campaign.notice.url),
-                campaign=campaign,
-                notice=campaign.notice,
+    for output in plan:
+        make = output.make
+        if isinstance(make, Template):
+            if wanted is not None and not wanted(output.path):
+                out.skipped.add(output.path)
+                continue
+            page = Page(output.path, site, make.absolute)
+            out.add(
+                output.path, _render(env, theme, make.name, page=page, site=site, **make.context)
             )
-    page("404.html", "404.html", absolute=True)
-    out.add("robots.txt", robots_txt(config))
-    out.add("sitemap.xml", sitemap_xml(config, ordered))
-    stray = [p for p in sorted(set(out.hashed) | set(image_names)) if not p.startswith("assets/")]
-    assert not stray, f"hashed files outside assets/ escape the cache rule: {stray[:3]}"
-    out.add("_headers", headers_file(config))
-    out.add("nginx-site-builder.conf", nginx_snippet(config))
+            out.pages += 1
+        elif isinstance(make, Data):
+            out.files[output.path] = make.data
+        elif isinstance(make, Text):
+            out.add(output.path, make.make(plan))
     return out
 
 
@@ -228,32 +174,3 @@ def template_problem(exc: TemplateError, theme: Theme) -> Problem | None:
                 "请检查这个模板（Jinja2 语法、变量名）；删除它则使用所继承主题的同名模板",
             )
     return None
-
-
-def search_entries(campaign: PublicCampaign) -> list[dict[str, str]]:
-    return [
-        {
-            "slug": h.slug,
-            "text": " ".join([h.name, h.unit, h.nominating_unit, h.summary, h.story_text]),
-        }
-        for h in campaign.honorees
-    ]
-
-
-def _search_path(campaign: PublicCampaign, out: Rendered) -> str:
-    """Story text for search, in its own hashed file loaded only when the reader searches.
-
-    It is a script that hands the entries to site.js (``siteBuilderSearchLoaded``), not
-    JSON to fetch: a page opened from a folder (file://) may load a script but cannot
-    fetch a file, and the reader's search must work there too.
-    """
-    data = json.dumps(
-        search_entries(campaign), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    # U+2028/2029 end a line in older JavaScript engines (old phones' WeChat browsers).
-    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    raw = f"siteBuilderSearchLoaded({data});\n".encode()
-    path = urls.media(campaign.url) + hashed_name("search.js", raw)
-    out.files[path] = raw
-    return path

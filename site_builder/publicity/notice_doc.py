@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -26,13 +27,11 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..checks.privacy import privacy_detector, scan_files
-from ..checks.site import check_site
-from ..errors import ContentError, Problems, UsageError
-from ..load.cache import RecordCache
-from ..load.content import load_site
+from ..errors import UsageError
 from ..options import BuildOptions
-from ..pages.public import PublicNotice, public_notice
+from ..pages.plan import notice_of
+from ..pages.public import PublicNotice
+from ..pipeline import prepare
 
 TITLE_FONT = "方正小标宋简体"  # 小标宋, as GB/T 9704 asks (Word substitutes where it is missing)
 BODY_FONT = "仿宋"  # 仿宋 ships with every Windows; offices with 仿宋_GB2312 may set that in Word
@@ -43,7 +42,6 @@ LINES, CHARS = 22, 28
 TEXT_HEIGHT_MM = 297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 LINE_PITCH_PT = TEXT_HEIGHT_MM / 25.4 * 72 / LINES  # ≈ 28.9 pt: 22 lines on a page
-FIXED = dt.datetime(2000, 1, 1)  # replaced by the notice's own date
 
 
 def _font(run: Run, name: str, size: float, bold: bool = False) -> None:
@@ -99,37 +97,20 @@ def _grid(section: docx.section.Section) -> None:
 
 
 def notice_for(options: BuildOptions, campaign_id: str) -> tuple[bytes, PublicNotice]:
-    """The campaign's notice as a .docx, after the same checks as the build (no photos)."""
-    problems = Problems(display_root=options.display_root)
-    records = RecordCache(options.cache_dir, problems.display_root)
-    site = load_site(options.content, problems, records.load_honoree)
-    if site is None:
-        problems.raise_if_errors()
-        raise UsageError("无法读取 site.yaml。")
-    detector = privacy_detector(site)
-    facts = check_site(site, problems, detector)
-    records.save()
-    problems.raise_if_errors()
-    campaign = next((c for c in site.campaigns if c.id == campaign_id), None)
-    if campaign is None:
-        known = "、".join(c.id for c in site.campaigns) or "（没有）"
+    """The campaign's notice as a .docx: the site plan's 公示 page of it (after the same
+    checks as the build), passed through the publish gate."""
+    prepared = prepare(options)
+    plan = prepared.plan
+    if not plan.pages("campaign", campaign_id):
+        known = "、".join(o.campaign or "" for o in plan.pages("campaign")) or "（没有）"
         raise UsageError(f"找不到活动“{campaign_id}”。已有的活动：{known}")
-    notice = public_notice(campaign, facts[campaign.id], site.config)
-    if notice is None:
+    page = next(iter(plan.pages("notice", campaign_id)), None)
+    if page is None:
         raise UsageError(f"活动“{campaign_id}”的 campaign.yaml 里没有“公示”设置。")
-    config = campaign.config.notice
+    _, notice = notice_of(page)
+    config = next(c for c in prepared.site.campaigns if c.id == campaign_id).config.notice
     data = notice_document(notice, config.doc_number if config else None)
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
-    cells = "\n".join(
-        c.text for t in docx.Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells
-    )
-    hits = scan_files({"notice.txt": (text + "\n" + cells).encode()}, detector)
-    if hits:
-        for _, finding in hits:
-            problems.add(
-                "公示.docx", None, "隐私检查", f"公示里出现了{finding.kind}“{finding.masked}”"
-            )
-        raise ContentError(problems.errors)
+    prepared.gate.check({"公示.docx": data}, Path("公示"))
     return data, notice
 
 

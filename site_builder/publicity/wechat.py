@@ -8,8 +8,9 @@ css-inline (Rust; a maintained inliner, where doing it by hand would drift from 
 stylesheet), and then sanitised by nh3 to exactly the elements and attributes the
 editor keeps. Images point at the published site (absolute URLs from 网址) and the
 same files are written beside each article, JPEG or PNG, at most 1080 px wide and
-under 1 MB, for the editor to upload by hand. Every article is scanned by the same
-privacy check as the site; a leak stops the command.
+under 1 MB, for the editor to upload by hand. The articles are the site plan's pages
+of the campaign, and the folder passes the same publish gate as the site; a leak
+stops the command.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ import css_inline
 import nh3
 from PIL import Image
 
-from ..checks.privacy import scan_files
-from ..errors import ContentError, UsageError
+from ..errors import UsageError
 from ..media.images import Picture
 from ..model import urls
 from ..model.story import plain_text
-from ..pages.public import PublicCampaign, PublicHonoree
+from ..pages.plan import Template, notice_of, profile_of
+from ..pages.public import PublicCampaign, PublicHonoree, PublicNotice
 from ..pages.theme import make_environment
-from ..pipeline import Rendering, privacy_problems
+from ..pipeline import Rendering
 
 # What the 公众号 editor keeps (tables with their rows and cells).
 ARTICLE_TAGS = {
@@ -183,10 +184,7 @@ class Maker:
         )
         return Article("", "campaign.html", html, readme, images)
 
-    def notice(self, campaign: PublicCampaign) -> Article | None:
-        notice = campaign.notice
-        if notice is None:
-            return None
+    def notice(self, campaign: PublicCampaign, notice: PublicNotice) -> Article:
         html = self.render("notice.html", campaign=campaign, notice=notice)
         readme = _readme(
             link=self.base_url + notice.url,
@@ -227,12 +225,14 @@ def _cut(text: str, limit: int) -> str:
 
 
 def article_for(done: Rendering, page_url: str) -> str | None:
-    """The 公众号 article of the profile at ``page_url`` ("2024-demo/li-ming/"), if it is one."""
-    for campaign in done.campaigns:
-        for h in campaign.honorees:
-            if h.url == page_url:
-                return Maker(done).honoree(campaign, h).html
-    return None
+    """The 公众号 article of the profile at ``page_url`` ("2024-demo/li-ming/"), if it is
+    one; raises ContentError if the gate refuses it."""
+    page = done.plan.page(page_url)
+    if page is None or page.kind != "profile":
+        return None
+    html = Maker(done).honoree(*profile_of(page)).html
+    done.gate.check({page_url + "article.html": html.encode()}, Path("（预览）公众号"))
+    return html
 
 
 def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str:
@@ -256,24 +256,20 @@ def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str
 
 
 def make_articles(done: Rendering, campaign_id: str) -> list[Article]:
-    """Every article of one campaign; raises ContentError if any would publish private data."""
-    campaign = next((c for c in done.campaigns if c.id == campaign_id), None)
-    if campaign is None:
-        known = "、".join(c.id for c in done.campaigns) or "（没有）"
+    """Every article of one campaign, from the site plan's pages of it; raises
+    ContentError if the gate refuses any."""
+    page = next(iter(done.plan.pages("campaign", campaign_id)), None)
+    if page is None:
+        known = "、".join(o.campaign or "" for o in done.plan.pages("campaign")) or "（没有）"
         raise UsageError(f"找不到活动“{campaign_id}”。已有的活动：{known}")
+    campaign = page.make.context["campaign"] if isinstance(page.make, Template) else None
+    assert isinstance(campaign, PublicCampaign)
     maker = Maker(done)
-    articles = [maker.honoree(campaign, h) for h in campaign.honorees]
+    articles = [maker.honoree(*profile_of(p)) for p in done.plan.pages("profile", campaign_id)]
     articles.append(maker.campaign(campaign))
-    notice = maker.notice(campaign)
-    if notice is not None:
-        articles.append(notice)
-    files = {f"{a.folder}/{a.name}".lstrip("/"): a.html.encode() for a in articles}
-    files |= {f"{a.folder}/README.txt".lstrip("/"): a.readme.encode() for a in articles}
-    hits = scan_files(files, done.detector)
-    if hits:
-        problems = done.problems
-        privacy_problems(hits, Path("公众号"), problems, done.site)
-        raise ContentError(problems.errors, problems.warnings)
+    for notice_page in done.plan.pages("notice", campaign_id):
+        articles.append(maker.notice(*notice_of(notice_page)))
+    done.gate.check(article_files(articles), Path("公众号"))
     return articles
 
 
