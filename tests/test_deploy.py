@@ -435,7 +435,7 @@ def test_missing_bucket_and_missing_keys_give_messages(
 ) -> None:  # fmt: skip
     import botocore.exceptions
 
-    from site_builder.deploy.run import explain
+    from site_builder.deploy.remotes import remote_kind
     from site_builder.model.config import DeployTarget
 
     scratch.honoree("li-ce-shi")
@@ -447,8 +447,13 @@ def test_missing_bucket_and_missing_keys_give_messages(
     err = capsys.readouterr().err
     assert "存储桶“no-such-bucket”不存在" in err and "Traceback" not in err
     target = DeployTarget.model_validate({"name": "oss", "kind": "s3", "bucket": "b"})
-    error = explain(botocore.exceptions.NoCredentialsError(), target)
+    error = remote_kind(target).explain(botocore.exceptions.NoCredentialsError(), target)
     assert error is not None and "AWS_ACCESS_KEY_ID" in str(error)
+    # each backend translates only its own library's errors: another's is our bug
+    folder = DeployTarget.model_validate({"name": "www", "kind": "folder", "prefix": "/srv/www"})
+    with pytest.raises(botocore.exceptions.NoCredentialsError):
+        remote_kind(folder).explain(botocore.exceptions.NoCredentialsError(), folder)
+    assert remote_kind(folder).explain(ConnectionResetError(), folder) is None  # retried
 
 
 def test_object_storage_headers_and_the_default_domain_warning(

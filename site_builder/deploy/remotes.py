@@ -56,12 +56,53 @@ class Remote:
     def close(self) -> None:
         pass
 
+    @staticmethod
+    def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
+        """A final error of this kind of target as a message; None when it is worth another
+        attempt (a dropped connection). Raises what is not a deploy problem: our bug."""
+        if isinstance(exc, (OSError, EOFError)):
+            return None
+        raise exc
+
 
 # --- object storage -------------------------------------------------------------------------
 
 
 class S3Remote(Remote):
     compare_by = "md5"
+
+    @staticmethod
+    def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
+        import botocore.exceptions as aws
+
+        name = f"发布目标“{target.name}”"
+        if isinstance(exc, aws.NoCredentialsError):
+            return DeployError(
+                f"{name}没有访问密钥：请在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 里"
+                "设置对象存储的 AccessKey（不要写进 site.yaml）。"
+            )
+        if isinstance(exc, aws.ClientError):
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidAccessKey"):
+                return DeployError(
+                    f"{name}拒绝了访问密钥（{code}）：请核对环境变量 AWS_ACCESS_KEY_ID 和 "
+                    "AWS_SECRET_ACCESS_KEY 是否是这个账号的 AccessKey。"
+                )
+            if code in ("NoSuchBucket", "404"):
+                return DeployError(
+                    f"{name}的存储桶“{target.bucket}”不存在：请核对 site.yaml 的“存储桶”和“端点”（区域）。"
+                )
+            if code in ("AccessDenied", "403"):
+                return DeployError(
+                    f"{name}没有权限写入存储桶“{target.bucket}”：请在控制台给这个 AccessKey 授予读写权限。"
+                )
+            if code.startswith("5") or code in ("SlowDown", "RequestTimeout", "InternalError"):
+                return None
+            return DeployError(f"{name}返回错误 {code}：{exc}")
+        if isinstance(exc, (aws.EndpointConnectionError, aws.ConnectionClosedError,
+                            aws.ReadTimeoutError, aws.ConnectTimeoutError)):  # fmt: skip
+            return None
+        return Remote.explain(exc, target)
 
     def __init__(self, target: DeployTarget) -> None:
         super().__init__(target)
@@ -178,6 +219,19 @@ class SftpRemote(_ServerRemote):
     transport: Any = None
     sftp: Any = None
 
+    @staticmethod
+    def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
+        import paramiko
+
+        if isinstance(exc, paramiko.AuthenticationException):
+            return DeployError(
+                f"发布目标“{target.name}”拒绝登录（用户 {target.user}）：请核对用户名，以及 "
+                "site.yaml 的“密钥文件”或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
+            )
+        if isinstance(exc, paramiko.SSHException):
+            return None
+        return Remote.explain(exc, target)
+
     def reconnect(self) -> None:
         import paramiko
 
@@ -248,6 +302,20 @@ def _private_key(path: Path) -> Any:
 
 class FtpRemote(_ServerRemote):
     ftp: Any = None
+
+    @staticmethod
+    def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
+        name = f"发布目标“{target.name}”"
+        if isinstance(exc, ftplib.error_perm):
+            if str(exc).startswith("530"):
+                return DeployError(
+                    f"{name}拒绝登录（用户 {target.user}）：请核对用户名和环境变量 "
+                    "SITE_BUILDER_FTP_PASSWORD。"
+                )
+            return DeployError(f"{name}拒绝了操作：{exc}。请检查这个账号在服务器上的写入权限。")
+        if isinstance(exc, (ftplib.error_temp, ftplib.error_reply)):
+            return None
+        return Remote.explain(exc, target)
 
     def reconnect(self) -> None:
         if self.ftp is not None:
@@ -338,12 +406,19 @@ class FolderRemote(Remote):
         self.root.joinpath(*path.split("/")).unlink(missing_ok=True)
 
 
+KINDS: dict[str, type[Remote]] = {
+    "s3": S3Remote,
+    "sftp": SftpRemote,
+    "ftp": FtpRemote,
+    "ftps": FtpRemote,
+    "folder": FolderRemote,
+}
+
+
+def remote_kind(target: DeployTarget) -> type[Remote]:
+    """The backend of a target: it connects, and translates its library's errors."""
+    return KINDS[target.kind]
+
+
 def open_remote(target: DeployTarget) -> Remote:
-    kinds: dict[str, type[Remote]] = {
-        "s3": S3Remote,
-        "sftp": SftpRemote,
-        "ftp": FtpRemote,
-        "ftps": FtpRemote,
-        "folder": FolderRemote,
-    }
-    return kinds[target.kind](target)
+    return remote_kind(target)(target)

@@ -8,7 +8,6 @@ the deploy is a message that names the target and what to check.
 from __future__ import annotations
 
 import contextlib
-import ftplib
 import functools
 import re
 import time
@@ -22,7 +21,7 @@ from ..gate import Gate
 from ..model.config import DeployTarget, SiteConfig
 from ..write.output import MARKER
 from .plan import Plan, local_files, make_plan
-from .remotes import Remote, open_remote
+from .remotes import Remote, open_remote, remote_kind
 
 T = TypeVar("T")
 ATTEMPTS = 4
@@ -126,7 +125,7 @@ def _attempt(target: DeployTarget, remote: Remote | None, operation: Callable[[]
         except (DeployError, UsageError):
             raise
         except Exception as exc:
-            error = explain(exc, target)
+            error = remote_kind(target).explain(exc, target)
             if error is None or attempt == ATTEMPTS - 1:
                 raise (error or _network(target, exc)) from None
             time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
@@ -142,60 +141,3 @@ def _network(target: DeployTarget, exc: BaseException) -> DeployError:
         f"无法连接发布目标“{target.name}”（{where}）：{type(exc).__name__} {exc}。"
         "请检查网络、地址和端口，稍后重新运行 deploy --write（已完成的部分不会重复上传）。"
     )
-
-
-def explain(exc: BaseException, target: DeployTarget) -> DeployError | None:
-    """A final error as a message; None when the error is worth another attempt."""
-    name = f"发布目标“{target.name}”"
-    try:
-        import botocore.exceptions as aws
-    except ImportError:  # pragma: no cover - boto3 is a dependency
-        aws = None
-    if aws is not None:
-        if isinstance(exc, aws.NoCredentialsError):
-            return DeployError(
-                f"{name}没有访问密钥：请在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 里"
-                "设置对象存储的 AccessKey（不要写进 site.yaml）。"
-            )
-        if isinstance(exc, aws.ClientError):
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidAccessKey"):
-                return DeployError(
-                    f"{name}拒绝了访问密钥（{code}）：请核对环境变量 AWS_ACCESS_KEY_ID 和 "
-                    "AWS_SECRET_ACCESS_KEY 是否是这个账号的 AccessKey。"
-                )
-            if code in ("NoSuchBucket", "404"):
-                return DeployError(
-                    f"{name}的存储桶“{target.bucket}”不存在：请核对 site.yaml 的“存储桶”和“端点”（区域）。"
-                )
-            if code in ("AccessDenied", "403"):
-                return DeployError(
-                    f"{name}没有权限写入存储桶“{target.bucket}”：请在控制台给这个 AccessKey 授予读写权限。"
-                )
-            if code.startswith("5") or code in ("SlowDown", "RequestTimeout", "InternalError"):
-                return None
-            return DeployError(f"{name}返回错误 {code}：{exc}")
-        if isinstance(exc, (aws.EndpointConnectionError, aws.ConnectionClosedError,
-                            aws.ReadTimeoutError, aws.ConnectTimeoutError)):  # fmt: skip
-            return None
-    try:
-        import paramiko
-    except ImportError:  # pragma: no cover - paramiko is a dependency
-        paramiko = None
-    if paramiko is not None:
-        if isinstance(exc, paramiko.AuthenticationException):
-            return DeployError(
-                f"{name}拒绝登录（用户 {target.user}）：请核对用户名，以及 site.yaml 的“密钥文件”"
-                "或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
-            )
-        if isinstance(exc, paramiko.SSHException):
-            return None
-    if isinstance(exc, ftplib.error_perm):
-        if str(exc).startswith("530"):
-            return DeployError(
-                f"{name}拒绝登录（用户 {target.user}）：请核对用户名和环境变量 SITE_BUILDER_FTP_PASSWORD。"
-            )
-        return DeployError(f"{name}拒绝了操作：{exc}。请检查这个账号在服务器上的写入权限。")
-    if isinstance(exc, (OSError, EOFError, ftplib.error_temp, ftplib.error_reply)):
-        return None
-    raise exc  # not a deploy problem: our bug, shown as one
