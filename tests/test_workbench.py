@@ -470,3 +470,25 @@ def test_a_story_saved_into_a_record_closed_with_dots_replaces_the_old_story(
     assert body == "新的事迹：他在暴雨中把药送到了老人家里。\n"
     assert saved.startswith(f"{head}\n...\n") and "\n---\n" not in saved
     assert yaml_text + "...\n" in saved
+
+
+def test_a_new_male_honouree_is_saved_as_male(bench: Workbench) -> None:
+    """新建人选 leaves 性别 empty; the form must show it empty (not the stand-in 男 the
+    validator uses), so choosing 男 is a change that is saved."""
+    made = bench.handle(
+        "POST", f"{CAMPAIGN}/_new", _form(token=TOKEN, name="赵新人", unit="", category="快递员"),
+        ORIGIN,
+    )  # fmt: skip
+    slug = made.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    path = bench.options.content / CAMPAIGN / "honorees" / slug / "index.md"
+    assert "性别: " not in path.read_text("utf-8").replace("性别:             #", "")
+    form = _record_form(bench, CAMPAIGN, slug)
+    assert form["f.gender"] == [""]  # shown as the file has it: empty, not 男
+    form["f.gender"] = ["男"]
+    response = bench.handle("POST", f"{CAMPAIGN}/{slug}/", form, ORIGIN)
+    body = response.body.decode()
+    assert "性别 没有填写" not in body
+    from site_builder.load.text import split_front_matter
+
+    yaml_text, _, _ = split_front_matter(path.read_text("utf-8"))
+    assert any(line.startswith("性别:") and "男" in line for line in yaml_text.splitlines())

@@ -77,6 +77,15 @@ def key_line(doc: YamlDoc, model: type[BaseModel], key: str) -> int | None:
     return None
 
 
+def raw_value(doc: YamlDoc, model: type[BaseModel], key: str) -> Any:
+    """A top-level field's value as written, whichever accepted key was used; None if absent."""
+    known = aliases(model)
+    for raw, value in (doc.data if isinstance(doc.data, dict) else {}).items():
+        if known.get(raw) == key:
+            return value
+    return None
+
+
 def raw_status(doc: YamlDoc) -> str | None:
     """The status as written, read without validating the rest of the record."""
     data = doc.data if isinstance(doc.data, dict) else {}

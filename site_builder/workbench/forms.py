@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model.fields import Declared, fields_of
 from ..model.record import STATUS_LABELS, Honour, MediaItem, Record
-from ..model.source import HonoreeSource
+from ..model.source import HonoreeSource, raw_value
 
 Form = Mapping[str, list[str]]
 HONOUR_KEYS = ("year", "title", "awarded_by")
@@ -35,6 +35,12 @@ def form_values(h: HonoreeSource) -> dict[str, Any]:
     """What the form shows for a record, as text."""
     rec = h.record
     values: dict[str, Any] = {d.key: text_of(getattr(rec, d.key)) for d in form_fields()}
+    # A field that failed validation holds a stand-in (STAND_INS): the form shows what the
+    # file has instead, so a control never shows a value the file does not have (an empty
+    # 性别 shown as 男 could never be saved as 男).
+    for key in h.at_fault & values.keys():
+        raw = raw_value(h.doc, Record, key)
+        values[key] = "" if raw is None or isinstance(raw, (dict, list)) else str(raw)
     values["status"] = STATUS_LABELS[rec.status]
     values["honours"] = [{k: text_of(getattr(x, k)) for k in HONOUR_KEYS} for x in rec.honours]
     values["media"] = [{k: text_of(getattr(x, k)) for k in MEDIA_KEYS} for x in rec.media]
