@@ -1,12 +1,17 @@
 """The preview server's HTTP side: the site from memory under its sub-path, live reload,
-the preparing page, HEAD, the --lan token, and the 工作台 at /_admin/ (this computer only)."""
+the preparing page, HEAD, the --lan token, and the 工作台 at /_admin/ (this computer only).
+
+Requests below the site's path are answered by the first entry of ``ROUTES`` that
+matches: an exact path, or a prefix ending in ``*`` whose rest is handed on.
+"""
 
 from __future__ import annotations
 
 import http.server
 import mimetypes
 import urllib.parse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from ..errors import ContentError
 from ..model.urls import is_hashed
@@ -16,6 +21,8 @@ from .state import DevState
 
 ADMIN = "/_admin/"
 MAX_FORM_BYTES = 20_000_000
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
 
 
 def read_multipart(
@@ -43,197 +50,219 @@ def read_multipart(
     return form, files
 
 
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """One request to the preview; ``state`` and ``workbench`` are set by ``make_handler``."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
+    head_only = False
+    state: ClassVar[DevState]
+    workbench: ClassVar[Workbench | None] = None
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        """What GET would answer, without the body (link checkers, curl -I)."""
+        self.head_only = True
+        self.do_GET()
+
+    def do_POST(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if self.workbench is None or not path.startswith(ADMIN):
+            self.reply(405, b"", TEXT)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_FORM_BYTES:
+            self.reply(413, "上传的内容太大（不超过 20 MB）".encode(), TEXT)
+            return
+        kind = self.headers.get("Content-Type", "")
+        if kind.startswith("multipart/form-data"):
+            form, files = read_multipart(kind, length, self.rfile)
+            self.admin("POST", path, form, files)
+            return
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        self.admin("POST", path, urllib.parse.parse_qs(body, keep_blank_values=True))
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        state = self.state
+        if self.workbench is not None and (path + "/").startswith(ADMIN):
+            self.admin("GET", path if path.endswith("/") else path + "/", {})
+            return
+        if state.prefix:  # serve --lan: nothing at all without the token
+            if not path.startswith(state.prefix + "/"):
+                self.reply(404, b"", TEXT)
+                return
+            path = path[len(state.prefix) :]
+        if not path.startswith(state.base_path):
+            self.redirect(302, state.prefix + state.base_path)
+            return
+        rel = path[len(state.base_path) :]
+        for pattern, action in ROUTES:
+            if pattern.endswith("*") and rel.startswith(pattern[:-1]):
+                action(self, rel[len(pattern) - 1 :])
+                return
+            if rel == pattern:
+                action(self, "")
+                return
+        self.page(rel)
+
+    # --- the routes -------------------------------------------------------------------------
+
+    def admin(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, list[str]],
+        files: dict[str, list[tuple[str, bytes]]] | None = None,
+    ) -> None:
+        assert self.workbench is not None
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        response = self.workbench.handle(
+            method,
+            urllib.parse.unquote(path[len(ADMIN) :]),
+            form,
+            self.headers.get("Origin"),
+            query,
+            files,
+        )
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not self.head_only:
+            self.wfile.write(response.body)
+
+    def article(self, page_url: str) -> None:
+        """A profile's 公众号 version, for the preview's 复制公众号版."""
+        with self.state.cond:
+            article = self.state.article
+        try:
+            html_text = article(page_url) if article else None
+        except ContentError as exc:  # the gate refused it: say why, as for a page
+            self.reply(200, overlay(exc.problems, ""), HTML)
+            return
+        if html_text is None:
+            self.reply(404, b"", TEXT)
+        else:
+            self.reply(200, html_text.encode(), HTML)
+
+    def page(self, rel: str) -> None:
+        state = self.state
+        with state.cond:
+            files, images, problems = state.files, state.images, state.problems
+            detail, waiting, progress = state.detail, state.preparing, state.progress
+        key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if waiting and not files and not problems:
+            self.reply(200, preparing(progress, self.script()), HTML)
+            return
+        if key not in files and key not in images and f"{key}/index.html" in files:
+            self.redirect(301, state.prefix + state.base_path + rel + "/")
+            return
+        is_html = key.endswith(".html") or (key not in files and key not in images)
+        if problems and is_html:
+            self.reply(200, overlay(problems, self.script(), detail), HTML)
+        elif key in files:
+            body = self.inject(files[key], key) if key.endswith(".html") else files[key]
+            self.reply(200, body, _type(key), immutable=is_hashed(key))
+        elif key in images and images[key].is_file():
+            self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
+        else:
+            self.reply(404, self.inject(files.get("404.html", b"<h1>404</h1>"), "404.html"), HTML)
+
+    def events(self, _: str) -> None:
+        """Server-Sent Events: the rendering's version, again each time it changes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        if self.head_only:
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.end_headers()
+        with self.state.cond:
+            version = self.state.version
+        try:
+            self.wfile.write(f"data: {version}\n\n".encode())
+            self.wfile.flush()
+            while True:
+                version = self.state.wait_for_change(version, timeout=15)
+                self.wfile.write(f"data: {version}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def script(self) -> str:
+        base = self.state.prefix + self.state.base_path
+        return (
+            f'<script src="{base}{RELOAD_PATH}reload.js" data-events="{base}{RELOAD_PATH}events" defer>'
+            "</script>"
+        )
+
+    def inject(self, page: bytes, key: str) -> bytes:
+        """The preview's scripts in a page: live reload, and on the pages the site plan says
+        are profiles (those with a 公众号 version) 复制公众号版."""
+        state = self.state
+        if state.prefix:  # 404.html links from the site root: put the token in front
+            base = state.base_path.encode()
+            page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
+        scripts = self.script()
+        with state.cond:
+            kind = state.kinds.get(key)
+        if kind == "profile":
+            tools = state.prefix + state.base_path + RELOAD_PATH
+            url = key.removesuffix("index.html")
+            scripts += (
+                f'<script src="{tools}copy.js" data-article="{tools}wechat/{url}" defer></script>'
+            )
+        return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
+
+    def redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def reply(self, status: int, body: bytes, content_type: str, immutable: bool = False) -> None:
+        # Hashed files never change, so a reload refetches only the page itself.
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header(
+            "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-store"
+        )
+        self.end_headers()
+        if not self.head_only:
+            self.wfile.write(body)
+
+
+def _script(body: str) -> Callable[[PreviewHandler, str], None]:
+    def reply(handler: PreviewHandler, _: str) -> None:
+        handler.reply(200, body.encode(), "application/javascript", immutable=True)
+
+    return reply
+
+
+# Below the site's path, in order; anything else is a page or file of the rendering.
+ROUTES: list[tuple[str, Callable[[PreviewHandler, str], None]]] = [
+    (RELOAD_PATH + "events", PreviewHandler.events),
+    (RELOAD_PATH + "reload.js", _script(RELOAD_JS)),
+    (RELOAD_PATH + "copy.js", _script(COPY_JS)),
+    (WECHAT_PATH + "*", PreviewHandler.article),
+]
+
+
 def make_handler(
     state: DevState, workbench: Workbench | None = None
 ) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = (
-            True  # headers and body go out at once: no 40 ms delayed-ACK stall
-        )
-        head_only = False
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_HEAD(self) -> None:
-            """What GET would answer, without the body (link checkers, curl -I)."""
-            self.head_only = True
-            self.do_GET()
-
-        def do_POST(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if workbench is None or not path.startswith(ADMIN):
-                self.reply(405, b"", "text/plain; charset=utf-8")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_FORM_BYTES:
-                self.reply(
-                    413, "上传的内容太大（不超过 20 MB）".encode(), "text/plain; charset=utf-8"
-                )
-                return
-            kind = self.headers.get("Content-Type", "")
-            if kind.startswith("multipart/form-data"):
-                form, files = read_multipart(kind, length, self.rfile)
-                self.admin("POST", path, form, files)
-                return
-            body = self.rfile.read(length).decode("utf-8", "replace")
-            form = urllib.parse.parse_qs(body, keep_blank_values=True)
-            self.admin("POST", path, form)
-
-        def admin(
-            self,
-            method: str,
-            path: str,
-            form: dict[str, list[str]],
-            files: dict[str, list[tuple[str, bytes]]] | None = None,
-        ) -> None:
-            assert workbench is not None
-            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-            response = workbench.handle(
-                method,
-                urllib.parse.unquote(path[len(ADMIN) :]),
-                form,
-                self.headers.get("Origin"),
-                query,
-                files,
-            )
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if not self.head_only:
-                self.wfile.write(response.body)
-
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
-            if workbench is not None and (path + "/").startswith(ADMIN):
-                self.admin("GET", path if path.endswith("/") else path + "/", {})
-                return
-            if state.prefix:  # serve --lan: nothing at all without the token
-                if not path.startswith(state.prefix + "/"):
-                    self.reply(404, b"", "text/plain; charset=utf-8")
-                    return
-                path = path[len(state.prefix) :]
-            base = state.base_path
-            if not path.startswith(base):
-                self.send_response(302)
-                self.send_header("Location", state.prefix + base)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            rel = path[len(base) :]
-            if rel == RELOAD_PATH + "events":
-                self.events()
-            elif rel == RELOAD_PATH + "reload.js":
-                self.reply(200, RELOAD_JS.encode(), "application/javascript", immutable=True)
-            elif rel == RELOAD_PATH + "copy.js":
-                self.reply(200, COPY_JS.encode(), "application/javascript", immutable=True)
-            elif rel.startswith(WECHAT_PATH):
-                with state.cond:
-                    article = state.article
-                try:
-                    html_text = article(rel[len(WECHAT_PATH) :]) if article else None
-                except ContentError as exc:  # the gate refused it: say why, as for a page
-                    self.reply(200, overlay(exc.problems, ""), "text/html; charset=utf-8")
-                    return
-                if html_text is None:
-                    self.reply(404, b"", "text/plain; charset=utf-8")
-                else:
-                    self.reply(200, html_text.encode(), "text/html; charset=utf-8")
-            else:
-                self.page(rel)
-
-        def script(self) -> str:
-            base = state.prefix + state.base_path
-            return (
-                f'<script src="{base}{RELOAD_PATH}reload.js" data-events="{base}{RELOAD_PATH}events" defer>'
-                "</script>"
-            )
-
-        def page(self, rel: str) -> None:
-            with state.cond:
-                files, images, problems = state.files, state.images, state.problems
-                detail, waiting, progress = state.detail, state.preparing, state.progress
-            key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
-            if waiting and not files and not problems:
-                self.reply(200, preparing(progress, self.script()), "text/html; charset=utf-8")
-                return
-            if key not in files and key not in images and f"{key}/index.html" in files:
-                self.send_response(301)
-                self.send_header("Location", state.prefix + state.base_path + rel + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            is_html = key.endswith(".html") or (key not in files and key not in images)
-            if problems and is_html:
-                body = overlay(problems, self.script(), detail)
-                self.reply(200, body, "text/html; charset=utf-8")
-            elif key in files:
-                body = self.inject(files[key], rel) if key.endswith(".html") else files[key]
-                self.reply(200, body, _type(key), immutable=is_hashed(key))
-            elif key in images and images[key].is_file():
-                self.reply(200, images[key].read_bytes(), _type(key), immutable=True)
-            else:
-                self.reply(
-                    404,
-                    self.inject(files.get("404.html", b"<h1>404</h1>")),
-                    "text/html; charset=utf-8",
-                )
-
-        def inject(self, page: bytes, rel: str = "") -> bytes:
-            if state.prefix:  # 404.html links from the site root: put the token in front
-                base = state.base_path.encode()
-                page = page.replace(b'="' + base, b'="' + state.prefix.encode() + base)
-            scripts = self.script()
-            with state.cond:
-                kind = state.kinds.get(
-                    rel + "index.html" if rel == "" or rel.endswith("/") else rel
-                )
-            if kind == "profile":  # the pages that have a 公众号 version
-                tools = state.prefix + state.base_path + RELOAD_PATH
-                scripts += f'<script src="{tools}copy.js" data-article="{tools}wechat/{rel}" defer></script>'
-            return page.replace(b"</head>", scripts.encode() + b"</head>", 1)
-
-        def reply(
-            self, status: int, body: bytes, content_type: str, immutable: bool = False
-        ) -> None:
-            # Hashed files never change, so a reload refetches only the page itself.
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header(
-                "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-store"
-            )
-            self.end_headers()
-            if not self.head_only:
-                self.wfile.write(body)
-
-        def events(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            if self.head_only:
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.end_headers()
-            with state.cond:
-                version = state.version
-            try:
-                self.wfile.write(f"data: {version}\n\n".encode())
-                self.wfile.flush()
-                while True:
-                    version = state.wait_for_change(version, timeout=15)
-                    self.wfile.write(f"data: {version}\n\n".encode())
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                return
-
-    return Handler
+    """The handler class for one preview: its state, and the workbench unless --lan."""
+    return type("Handler", (PreviewHandler,), {"state": state, "workbench": workbench})
 
 
 def _type(name: str) -> str:
