@@ -436,7 +436,7 @@ def test_missing_bucket_and_missing_keys_give_messages(
     import botocore.exceptions
 
     from site_builder.deploy.remotes import remote_kind
-    from site_builder.model.config import DeployTarget
+    from site_builder.model.targets import FolderTarget, S3Target
 
     scratch.honoree("li-ce-shi")
     _site(scratch, s3_server)
@@ -446,11 +446,11 @@ def test_missing_bucket_and_missing_keys_give_messages(
     assert _deploy(scratch, s3_server, monkeypatch) == 1
     err = capsys.readouterr().err
     assert "存储桶“no-such-bucket”不存在" in err and "Traceback" not in err
-    target = DeployTarget.model_validate({"name": "oss", "kind": "s3", "bucket": "b"})
+    target = S3Target.model_validate({"name": "oss", "kind": "s3", "bucket": "b"})
     error = remote_kind(target).explain(botocore.exceptions.NoCredentialsError(), target)
     assert error is not None and "AWS_ACCESS_KEY_ID" in str(error)
     # each backend translates only its own library's errors: another's is our bug
-    folder = DeployTarget.model_validate({"name": "www", "kind": "folder", "prefix": "/srv/www"})
+    folder = FolderTarget.model_validate({"name": "www", "kind": "folder", "prefix": "/srv/www"})
     with pytest.raises(botocore.exceptions.NoCredentialsError):
         remote_kind(folder).explain(botocore.exceptions.NoCredentialsError(), folder)
     assert remote_kind(folder).explain(ConnectionResetError(), folder) is None  # retried
@@ -479,9 +479,10 @@ def test_object_storage_headers_and_the_default_domain_warning(
     assert asset["CacheControl"] == "public, max-age=31536000, immutable"
 
     from site_builder.deploy.run import warnings_for
-    from site_builder.model.config import DeployTarget, SiteConfig
+    from site_builder.model.config import SiteConfig
+    from site_builder.model.targets import S3Target
 
-    target = DeployTarget.model_validate(
+    target = S3Target.model_validate(
         {
             "name": "oss",
             "kind": "s3",
@@ -497,3 +498,38 @@ def test_object_storage_headers_and_the_default_domain_warning(
     )
     assert "自定义域名" in warnings_for(target, bucket_domain)[0]
     assert warnings_for(target, own_domain) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        # each kind is checked against what it needs, with the label as written in site.yaml
+        ("{名称: oss, 类型: s3, 端点: 'https://oss-cn-hangzhou.aliyuncs.com'}",
+         "site.yaml:5: 发布 第1项 存储桶 — 缺少必填项 — 请添加一行“存储桶: …”"),
+        ("{名称: host, 类型: sftp, 主机: 127.0.0.1}",
+         "site.yaml:5: 发布 第1项 用户名 — 缺少必填项 — 请添加一行“用户名: …”"),
+        ("{名称: www, 类型: 文件夹}",
+         "site.yaml:5: 发布 第1项 路径 — 缺少必填项 — 请添加一行“路径: …”"),
+        # a field of another kind is unknown here
+        ("{名称: www, 类型: 文件夹, 路径: /srv/www, 存储桶: b}",
+         "site.yaml:5: 存储桶 — 未知字段“存储桶”"),
+        ("{名称: www, 类型: 网盘, 路径: /srv/www}",
+         "site.yaml:5: 发布 第1项 — 缺少“类型”或无法识别 — 请写“类型: …”，可选：s3"),
+        ("{名称: www, 路径: /srv/www}",
+         "site.yaml:5: 发布 第1项 — 缺少“类型”或无法识别"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_target_is_checked_against_its_own_fields(
+    scratch: Scratch,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    target: str,
+    expected: str,
+) -> None:
+    site = scratch.content / "site.yaml"
+    site.write_text(site.read_text("utf-8") + f"发布:\n  - {target}\n", "utf-8")
+    assert site.read_text("utf-8").splitlines()[4].startswith("  - {")  # line 5, as expected
+    monkeypatch.chdir(scratch.root)
+    assert main(["check", "--content", "content"]) == 1
+    out = capsys.readouterr()
+    assert expected in out.out + out.err, out.out + out.err

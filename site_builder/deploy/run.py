@@ -18,10 +18,12 @@ from typing import TypeVar
 
 from ..errors import DeployError, UsageError
 from ..gate import Gate
-from ..model.config import DeployTarget, SiteConfig
+from ..model.config import SiteConfig
+from ..model.targets import AnyTarget, S3Target
 from ..write.output import MARKER
 from .plan import Plan, local_files, make_plan
-from .remotes import Remote, open_remote, remote_kind
+from .remote import Remote
+from .remotes import open_remote, remote_kind
 
 T = TypeVar("T")
 ATTEMPTS = 4
@@ -31,14 +33,14 @@ DEFAULT_DOMAINS = ("aliyuncs.com", "myqcloud.com")
 
 @dataclass
 class DeployReport:
-    target: DeployTarget
+    target: AnyTarget
     plan: Plan
     written: bool = False
     warnings: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)  # in the order it was done, "+path" / "-path"
 
 
-def choose(config: SiteConfig, name: str | None) -> DeployTarget:
+def choose(config: SiteConfig, name: str | None) -> AnyTarget:
     targets = config.deploy
     if not targets:
         raise UsageError("site.yaml 里还没有“发布”目标。请按 README 的“发布网站”一节添加。")
@@ -53,10 +55,12 @@ def choose(config: SiteConfig, name: str | None) -> DeployTarget:
     raise UsageError(f"site.yaml 里没有名为“{name}”的发布目标。")
 
 
-def warnings_for(target: DeployTarget, config: SiteConfig) -> list[str]:
+def warnings_for(target: AnyTarget, config: SiteConfig) -> list[str]:
     """Object storage's own bucket domains serve HTML as a download: say so, and what to do."""
     host = re.sub(r"^https?://([^/]+).*$", r"\1", config.base_url)
-    storage = target.kind == "s3" and any(d in (target.endpoint or "") for d in DEFAULT_DOMAINS)
+    storage = isinstance(target, S3Target) and any(
+        d in (target.endpoint or "") for d in DEFAULT_DOMAINS
+    )
     if storage and any(host.endswith(d) for d in DEFAULT_DOMAINS):
         return [
             f"网址 {config.base_url} 是对象存储的默认域名：阿里云 OSS 和腾讯云 COS 在默认域名上"
@@ -117,7 +121,7 @@ def deploy(
             remote.close()
 
 
-def _attempt(target: DeployTarget, remote: Remote | None, operation: Callable[[], T]) -> T:
+def _attempt(target: AnyTarget, remote: Remote | None, operation: Callable[[], T]) -> T:
     """Run ``operation``; on network trouble wait, reconnect and try again, a few times."""
     for attempt in range(ATTEMPTS):
         try:
@@ -135,8 +139,8 @@ def _attempt(target: DeployTarget, remote: Remote | None, operation: Callable[[]
     raise AssertionError("unreachable")
 
 
-def _network(target: DeployTarget, exc: BaseException) -> DeployError:
-    where = target.endpoint or f"{target.host}:{target.port or ''}".rstrip(":") or target.prefix
+def _network(target: AnyTarget, exc: BaseException) -> DeployError:
+    where = remote_kind(target).address(target)
     return DeployError(
         f"无法连接发布目标“{target.name}”（{where}）：{type(exc).__name__} {exc}。"
         "请检查网络、地址和端口，稍后重新运行 deploy --write（已完成的部分不会重复上传）。"

@@ -20,7 +20,7 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, ValidationError
 
 from ..errors import FieldError, Problems
 from ..model.fields import aliases, fields_of
@@ -90,12 +90,13 @@ def _report(
         ctx_error = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_error, FieldError) and ctx_error.field:
             loc = (*loc, ctx_error.field)
-        key = str(loc[0]) if loc else ""
+        plain, _ = resolve(model, loc)
+        key = str(plain[0]) if plain else ""
         found.add(key)
-        if key in at_fault or (err["type"] == "missing" and loc in misspelt):
+        if key in at_fault or (err["type"] == "missing" and plain in misspelt):
             continue  # a stand-in's echo, or already reported as the misspelt key (姓命 → 姓名)
         message, fix = explain(err, model, loc)
-        problems.add(path, _line(lines, doc, loc), label_for(model, loc), message, fix)
+        problems.add(path, _line(lines, doc, plain), label_for(model, loc), message, fix)
     return found
 
 
@@ -180,21 +181,29 @@ class _Canon:
             for i, item in enumerate(value):
                 if (*raw_loc, i) in self.doc.lines:
                     self.lines[(*loc, i)] = self.doc.lines[(*raw_loc, i)]
-                result.append(
-                    self.model(inner, item, (*raw_loc, i), (*loc, i))
-                    if isinstance(item, dict)
-                    else item
-                )
+                result.append(self._item(inner, item, (*raw_loc, i), (*loc, i)))
             return result
         if container == "dict" and isinstance(value, dict):
-            return {k: self.model(inner, v, (*raw_loc, k), (*loc, k)) for k, v in value.items()}
-        if isinstance(value, dict):
+            return {k: self._item(inner, v, (*raw_loc, k), (*loc, k)) for k, v in value.items()}
+        return self._item(inner, value, raw_loc, loc)
+
+    def _item(self, inner: Any, value: Any, raw_loc: Loc, loc: Loc) -> Any:
+        """One nested value renamed as its model declares; for a tagged union, as the member
+        its tag chooses (as written: an unknown tag is pydantic's to report)."""
+        if not isinstance(value, dict):
+            return value
+        members = _tagged(inner)
+        if members is None:
             return self.model(inner, value, raw_loc, loc)
-        return value
+        model = members.get(str(_discriminator(inner)(value)))
+        return value if model is None else self.model(model, value, raw_loc, loc)
 
 
-def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, str]:
-    """The model type inside an annotation, and whether it sits in a list or dict."""
+def _model_in(annotation: Any) -> tuple[Any, str]:
+    """The model type inside an annotation (or a tagged union of models, as itself), and
+    whether it sits in a list or dict."""
+    if _tagged(annotation) is not None:
+        return annotation, ""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, ""
     origin = typing.get_origin(annotation)
@@ -213,20 +222,55 @@ def _model_in(annotation: Any) -> tuple[type[BaseModel] | None, str]:
     return None, ""
 
 
-def label_for(model: type[BaseModel], loc: Loc) -> str:
-    """Chinese label path for a loc: ("honours", 1, "title") → 获得荣誉 第2项 名称."""
+def _tagged(annotation: Any) -> dict[str, type[BaseModel]] | None:
+    """A tagged union's models by tag (pydantic's ``Discriminator`` with ``Tag``s), or None."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return None
+    base, *meta = typing.get_args(annotation)
+    if not any(isinstance(m, Discriminator) for m in meta):
+        return None
+    members: dict[str, type[BaseModel]] = {}
+    for member in typing.get_args(base):
+        model, *tags = typing.get_args(member) or (member,)
+        members.update((tag.tag, model) for tag in tags if isinstance(tag, Tag))
+    return members
+
+
+def _discriminator(annotation: Any) -> Any:
+    disc = next(m for m in typing.get_args(annotation)[1:] if isinstance(m, Discriminator))
+    return disc.discriminator
+
+
+def resolve(model: type[BaseModel], loc: Loc) -> tuple[Loc, list[str]]:
+    """A pydantic error's loc as the document's keys (a tagged union's tag taken out) and as
+    Chinese labels: ("deploy", 0, "folder", "prefix") → ("deploy", 0, "prefix"), 发布 第1项 路径."""
+    plain: list[str | int] = []
     parts: list[str] = []
-    current: type[BaseModel] | None = model
+    current: Any = model
     for element in loc:
+        members = _tagged(current)
+        if members is not None and element in members:
+            current = members[str(element)]
+            continue
+        plain.append(element)
         if isinstance(element, int):
             parts.append(f"第{element + 1}项")
             continue
-        if current is None or element not in current.model_fields:
+        if not (
+            isinstance(current, type)
+            and issubclass(current, BaseModel)
+            and element in current.model_fields
+        ):
             continue
         labels = next(lbl for key, lbl, *_ in fields_of(current) if key == element)
         parts.append(labels[0] if labels else element)
         current, _ = _model_in(current.model_fields[element].annotation)
-    return " ".join(parts)
+    return tuple(plain), parts
+
+
+def label_for(model: type[BaseModel], loc: Loc) -> str:
+    """Chinese label path for a loc: ("honours", 1, "title") → 获得荣誉 第2项 名称."""
+    return " ".join(resolve(model, loc)[1])
 
 
 def _value(err: Any) -> str:
@@ -270,4 +314,7 @@ def explain(err: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return f"未知字段“{loc[-1]}”", "请删除或改正"
     if kind == "value_error":
         return str(err.get("msg", "")).removeprefix("Value error, "), ""
+    if kind == "choice":  # a tagged union whose tag is missing or unknown: "问题；怎么改"
+        message, _, fix = str(err.get("msg", "")).partition("；")
+        return message, fix
     return f"格式不正确（{err.get('msg', kind)}）", "请参照示例文件修改"

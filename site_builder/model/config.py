@@ -14,7 +14,6 @@ from pydantic import BeforeValidator, model_validator
 
 from ..errors import FieldError
 from .fields import (
-    OptInt,
     OptParagraph,
     OptText,
     Paragraph,
@@ -25,6 +24,7 @@ from .fields import (
     field,
 )
 from .rules import Rules
+from .targets import DeployTarget
 
 MAX_BASE_URL = 200  # a page's URL must fit in a QR code (2,331 bytes at level M)
 
@@ -58,60 +58,6 @@ class Footer(Strict):
     police_url: OptText = field("公安备案链接", "公安备案查询链接（默认全国互联网安全管理平台）")
     copyright: OptText = field("版权", "版权声明，如“© 2024 示例市总工会”")
     contact: OptText = field("联系方式", "网站联系方式（会公开显示，请写单位电话或邮箱）")
-
-
-DEPLOY_KINDS = {"s3": "s3", "对象存储": "s3", "oss": "s3", "cos": "s3", "sftp": "sftp",
-                "ftp": "ftp", "ftps": "ftps", "文件夹": "folder", "folder": "folder"}  # fmt: skip
-
-
-def _deploy_kind(value: Any) -> Any:
-    return DEPLOY_KINDS.get(value.strip().lower(), value) if isinstance(value, str) else value
-
-
-class DeployTarget(Strict):
-    """One place ``site-builder deploy`` publishes output/ to (site.yaml ``发布:``).
-
-    Passwords and keys are never written here: S3 targets use the standard
-    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, SFTP a key file or SITE_BUILDER_SFTP_PASSWORD,
-    FTP SITE_BUILDER_FTP_PASSWORD (environment variables of the officer's computer).
-    """
-
-    name: Text = field("名称", "目标名称，deploy --to 用它选择", default=...)
-    kind: Annotated[
-        Literal["s3", "sftp", "ftp", "ftps", "folder"], BeforeValidator(_deploy_kind)
-    ] = field(
-        "类型", "s3（阿里云 OSS、腾讯云 COS 等对象存储）、sftp、ftp、ftps 或 文件夹", default=...
-    )
-    endpoint: OptText = field("端点", "对象存储的端点，如 https://oss-cn-hangzhou.aliyuncs.com")
-    region: OptText = field("区域", "对象存储的区域，如 cn-hangzhou")
-    bucket: OptText = field("存储桶", "对象存储的存储桶（Bucket）名称")
-    addressing: Literal["virtual", "path"] = field(
-        "寻址", "virtual（默认；OSS 和新的 COS 存储桶只支持这种）或 path", default="virtual"
-    )
-    host: OptText = field(("主机", "服务器"), "SFTP/FTP 服务器地址")
-    port: OptInt = field("端口", "SFTP 默认 22，FTP 默认 21")
-    user: OptText = field(("用户名", "用户"), "SFTP/FTP 登录用户名")
-    key_file: OptText = field(
-        "密钥文件", "SFTP 登录用的私钥文件路径（不写则用 SITE_BUILDER_SFTP_PASSWORD）"
-    )
-    prefix: Text = field(
-        ("前缀", "目录", "路径"),
-        "放在存储桶或服务器上的哪个目录下（如 zuimei/2024/）；文件夹目标为目标文件夹",
-        default="",
-    )
-    max_deletes: int = field(
-        "最多删除", "一次最多删除多少个文件（默认 256，超过需 --allow-deletes）", default=256
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> DeployTarget:
-        needs = {"s3": ("bucket",), "sftp": ("host", "user"), "ftp": ("host", "user"),
-                 "ftps": ("host", "user"), "folder": ("prefix",)}[self.kind]  # fmt: skip
-        labels = {"bucket": "存储桶", "host": "主机", "user": "用户名", "prefix": "路径"}
-        for key in needs:
-            if not getattr(self, key):
-                raise FieldError("缺少必填项", f"{self.kind} 类型的目标要写“{labels[key]}: …”", key)
-        return self
 
 
 class SiteConfig(Strict):

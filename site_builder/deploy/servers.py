@@ -1,0 +1,251 @@
+"""Servers reached by SFTP (paramiko) or FTP/FTPS (ftplib): a root folder, a manifest of
+hashes, uploads to a temporary name renamed into place; and what their errors mean."""
+
+from __future__ import annotations
+
+import contextlib
+import ftplib
+import io
+import json
+import os
+import posixpath
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import DeployError
+from ..model.targets import AnyTarget, ServerTarget
+from .plan import LocalFile
+from .remote import MANIFEST, TEMP_SUFFIX, Remote
+
+
+class _ServerRemote(Remote):
+    """What SFTP and FTP share: a root folder, a manifest of hashes, temp-then-rename uploads."""
+
+    target: ServerTarget
+
+    @staticmethod
+    def address(target: AnyTarget) -> str:
+        assert isinstance(target, ServerTarget)
+        return f"{target.host}:{target.port}" if target.port else target.host
+
+    def __init__(self, target: AnyTarget) -> None:
+        assert isinstance(target, ServerTarget)
+        super().__init__(target)
+        self.root = "/" + target.prefix.strip("/") if target.prefix.strip("/") else "."
+        self.made: set[str] = set()
+        self.reconnect()
+
+    def full(self, path: str) -> str:
+        return posixpath.join(self.root, path)
+
+    def listing(self) -> dict[str, str | None]:
+        manifest: dict[str, str] = {}
+        try:
+            loaded = json.loads(self.read(self.full(MANIFEST)))
+            manifest = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError, ftplib.Error):
+            pass
+        return {path: manifest.get(path) for path in self.walk() if path != MANIFEST}
+
+    def upload(self, file: LocalFile, data: bytes) -> None:
+        target = self.full(file.path)
+        self.makedirs(posixpath.dirname(target))
+        temp = target + TEMP_SUFFIX
+        self.write(temp, data)
+        self.rename(temp, target)
+
+    def finish(self, published: dict[str, str]) -> None:
+        data = json.dumps(published, sort_keys=True, indent=0).encode()
+        temp = self.full(MANIFEST) + TEMP_SUFFIX
+        self.write(temp, data)
+        self.rename(temp, self.full(MANIFEST))
+
+    def makedirs(self, folder: str) -> None:
+        parts = [p for p in folder.split("/") if p and p != "."]
+        current = "/" if folder.startswith("/") else ""
+        for part in parts:
+            current = posixpath.join(current, part) if current else part
+            if current not in self.made:
+                self.mkdir(current)
+                self.made.add(current)
+
+    # what each protocol provides
+    def read(self, path: str) -> bytes:
+        raise NotImplementedError
+
+    def write(self, path: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def rename(self, source: str, target: str) -> None:
+        raise NotImplementedError
+
+    def mkdir(self, path: str) -> None:
+        raise NotImplementedError
+
+    def walk(self) -> Iterator[str]:
+        raise NotImplementedError
+
+
+class SftpRemote(_ServerRemote):
+    transport: Any = None
+    sftp: Any = None
+
+    @staticmethod
+    def explain(exc: BaseException, target: AnyTarget) -> DeployError | None:
+        import paramiko
+
+        assert isinstance(target, ServerTarget)
+        if isinstance(exc, paramiko.AuthenticationException):
+            return DeployError(
+                f"发布目标“{target.name}”拒绝登录（用户 {target.user}）：请核对用户名，以及 "
+                "site.yaml 的“密钥文件”或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
+            )
+        if isinstance(exc, paramiko.SSHException):
+            return None
+        return Remote.explain(exc, target)
+
+    def reconnect(self) -> None:
+        import paramiko
+
+        if self.transport is not None:
+            self.transport.close()
+        self.transport = paramiko.Transport((self.target.host or "", self.target.port or 22))
+        self.transport.banner_timeout = 15
+        password = os.environ.get("SITE_BUILDER_SFTP_PASSWORD")
+        key = None
+        try:
+            if self.target.key_file:
+                key = _private_key(Path(self.target.key_file).expanduser())
+            self.transport.connect(username=self.target.user, password=password, pkey=key)
+            self.sftp = paramiko.SFTPClient.from_transport(self.transport)
+        except BaseException:
+            self.transport.close()  # a refused login leaves no open connection behind
+            raise
+        self.made.clear()
+
+    def read(self, path: str) -> bytes:
+        with self.sftp.open(path, "rb") as fh:
+            return bytes(fh.read())
+
+    def write(self, path: str, data: bytes) -> None:
+        with self.sftp.open(path, "wb") as fh:
+            fh.write(data)
+        self.sftp.chmod(path, 0o644)
+
+    def rename(self, source: str, target: str) -> None:
+        self.sftp.posix_rename(source, target)  # replaces the target atomically (OpenSSH)
+
+    def mkdir(self, path: str) -> None:
+        with contextlib.suppress(OSError):  # it exists
+            self.sftp.mkdir(path, 0o755)
+
+    def walk(self) -> Iterator[str]:
+        stack = [""]
+        while stack:
+            rel = stack.pop()
+            try:
+                entries = self.sftp.listdir_attr(self.full(rel) if rel else self.root)
+            except OSError:
+                continue
+            for entry in entries:
+                path = posixpath.join(rel, entry.filename) if rel else entry.filename
+                if stat.S_ISDIR(entry.st_mode or 0):
+                    stack.append(path)
+                else:
+                    yield path
+
+    def delete(self, path: str) -> None:
+        self.sftp.remove(self.full(path))
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def _private_key(path: Path) -> Any:
+    import paramiko
+
+    for kind in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            return kind.from_private_key_file(str(path))
+        except paramiko.SSHException:
+            continue
+    raise DeployError(f"无法读取私钥文件“{path}”：请确认它是 OpenSSH 格式的私钥")
+
+
+class FtpRemote(_ServerRemote):
+    ftp: Any = None
+
+    @staticmethod
+    def explain(exc: BaseException, target: AnyTarget) -> DeployError | None:
+        assert isinstance(target, ServerTarget)
+        name = f"发布目标“{target.name}”"
+        if isinstance(exc, ftplib.error_perm):
+            if str(exc).startswith("530"):
+                return DeployError(
+                    f"{name}拒绝登录（用户 {target.user}）：请核对用户名和环境变量 "
+                    "SITE_BUILDER_FTP_PASSWORD。"
+                )
+            return DeployError(f"{name}拒绝了操作：{exc}。请检查这个账号在服务器上的写入权限。")
+        if isinstance(exc, (ftplib.error_temp, ftplib.error_reply)):
+            return None
+        return Remote.explain(exc, target)
+
+    def reconnect(self) -> None:
+        if self.ftp is not None:
+            with contextlib.suppress(OSError):
+                self.ftp.close()
+        tls = self.target.kind == "ftps"
+        self.ftp = ftplib.FTP_TLS(timeout=30) if tls else ftplib.FTP(timeout=30)
+        self.ftp.encoding = "utf-8"
+        try:
+            self.ftp.connect(self.target.host or "", self.target.port or 21)
+            self.ftp.login(self.target.user or "", os.environ.get("SITE_BUILDER_FTP_PASSWORD", ""))
+            if isinstance(self.ftp, ftplib.FTP_TLS):
+                self.ftp.prot_p()
+        except BaseException:
+            self.ftp.close()  # a refused login leaves no open connection behind
+            raise
+        self.made.clear()
+
+    def read(self, path: str) -> bytes:
+        buffer = io.BytesIO()
+        self.ftp.retrbinary(f"RETR {path}", buffer.write)
+        return buffer.getvalue()
+
+    def write(self, path: str, data: bytes) -> None:
+        self.ftp.storbinary(f"STOR {path}", io.BytesIO(data))
+
+    def rename(self, source: str, target: str) -> None:
+        self.ftp.rename(source, target)
+
+    def mkdir(self, path: str) -> None:
+        with contextlib.suppress(ftplib.error_perm):  # it exists
+            self.ftp.mkd(path)
+
+    def walk(self) -> Iterator[str]:
+        stack = [""]
+        while stack:
+            rel = stack.pop()
+            try:
+                entries = list(self.ftp.mlsd(self.full(rel) if rel else self.root, ["type"]))
+            except ftplib.error_perm:
+                continue
+            for name, facts in entries:
+                if name in (".", ".."):
+                    continue
+                path = posixpath.join(rel, name) if rel else name
+                if facts.get("type") == "dir":
+                    stack.append(path)
+                elif facts.get("type") == "file":
+                    yield path
+
+    def delete(self, path: str) -> None:
+        self.ftp.delete(self.full(path))
+
+    def close(self) -> None:
+        try:
+            self.ftp.quit()
+        except (OSError, ftplib.Error):
+            self.ftp.close()
