@@ -198,3 +198,12 @@ def test_label_maps_come_from_the_schema() -> None:
     private = [d.labels[0] for d in fields_of(Record) if d.privacy == "private"]
     assert private == PRIVATE_COLUMNS
     assert "身份证号" in private and "工会会员" in private
+    # the paper forms' labels are the schema's, less the fields no form has, plus synonyms
+    from site_builder.forms.intake import FORM_SYNONYMS, LABELS, NOT_ON_FORMS
+    from site_builder.model.record import RECORD_ALIASES, RECORD_LABELS
+
+    for label, key in RECORD_ALIASES.items():
+        if not label.isascii() and key not in NOT_ON_FORMS:
+            assert LABELS[label] == RECORD_LABELS[key], label
+    assert set(FORM_SYNONYMS.values()) <= set(RECORD_LABELS.values())
+    assert "状态" not in LABELS and "证件照" not in LABELS

@@ -21,43 +21,21 @@ from typing import Any
 
 from ..errors import FieldError
 from ..model.dates import YearMonth, parse_year_month
+from ..model.record import RECORD_ALIASES, RECORD_LABELS
 
-# Form label (normalised) → record key (the Chinese labels of schema.Record).
+# Fields of the record no paper form has: never read from a form's cell.
+NOT_ON_FORMS = {"status", "badges", "portrait", "photos", "slug"}
+# What the forms call a field that the schema does not.
+FORM_SYNONYMS = {"出生": "出生年月", "身份证号码": "身份证号", "职务职称": "职务", "电话": "联系方式",
+                 "手机": "联系方式", "联系电话": "联系方式", "曾获主要荣誉": "获得荣誉",
+                 "主要荣誉": "获得荣誉", "主要事迹": "事迹简介"}  # fmt: skip
+# Form label (normalised) → the record field's Chinese label: every label the schema
+# accepts (model/record.py), and the forms' own synonyms.
 LABELS = {
-    "序号": "序号",
-    "姓名": "姓名",
-    "性别": "性别",
-    "出生年月": "出生年月",
-    "出生": "出生年月",
-    "民族": "民族",
-    "籍贯": "籍贯",
-    "政治面貌": "政治面貌",
-    "身份证号": "身份证号",
-    "身份证号码": "身份证号",
-    "单位及职务": "单位及职务",
-    "工作单位": "工作单位",
-    "职务职称": "职务",
-    "职务": "职务",
-    "学历": "学历",
-    "职称": "职称",
-    "技术等级": "技术等级",
-    "参加工作时间": "参加工作时间",
-    "联系方式": "联系方式",
-    "电话": "联系方式",
-    "手机": "联系方式",
-    "联系电话": "联系方式",
-    "详细地址": "详细地址",
-    "邮编": "邮编",
-    "联系人": "联系人",
-    "类别": "类别",
-    "推荐单位": "推荐单位",
-    "获得荣誉": "获得荣誉",
-    "曾获主要荣誉": "获得荣誉",
-    "主要荣誉": "获得荣誉",
-    "媒体宣传情况": "媒体宣传情况",
-    "事迹简介": "事迹简介",
-    "主要事迹": "事迹简介",
-}
+    label: RECORD_LABELS[key]
+    for label, key in RECORD_ALIASES.items()
+    if not label.isascii() and key not in NOT_ON_FORMS
+} | FORM_SYNONYMS
 IGNORED_LABELS = {"所在单位意见", "推荐单位意见", "申报单位意见", "正面免冠彩色近照", "附件"}
 CHECKED = "☑✓✔√■☒▣"
 UNCHECKED = "☐□"

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, model_validator
 
 from ..errors import FieldError
 from .fields import (
+    FromText,
     OptParagraph,
     OptText,
     Paragraph,
@@ -93,18 +94,15 @@ class SiteConfig(Strict):
         return path or "/"
 
 
-class Unit(Strict):
+class Unit(FromText):
     """A recommending unit and its quota (附件2 of the 2022 notice)."""
+
+    text_field = "name"
 
     name: Text = field(("名称", "单位"), "推荐单位名称", default=...)
     quota: Annotated[int | None, BeforeValidator(lambda v: None if v in ("", None) else v)] = field(
         ("名额", "推荐名额"), "推荐名额上限"
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
 
 
 class Channels(Strict):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Privacy = Literal["public", "notice", "private"]
 
@@ -170,3 +170,15 @@ class Strict(BaseModel):
     """Unknown keys are errors (a typo like 姓命 must not vanish); models are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class FromText(Strict):
+    """A model the officer may also write as plain text: ``- 示例市五一劳动奖章`` under 获得荣誉
+    is that honour's title. ``text_field`` names the field the text fills."""
+
+    text_field: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {cls.text_field: value} if isinstance(value, str) else value

@@ -22,6 +22,7 @@ from pydantic import BeforeValidator, PlainValidator, field_validator, model_val
 from ..errors import FieldError
 from .dates import YearMonth, parse_year_month
 from .fields import (
+    FromText,
     OptInt,
     OptText,
     OptYesNo,
@@ -67,31 +68,25 @@ def _status(value: Any) -> Any:
     return value
 
 
-class Honour(Strict):
+class Honour(FromText):
     """One honour: 2023 · 示例市五一劳动奖章 · 示例市总工会."""
+
+    text_field = "title"
 
     year: OptInt = field(("年份", "年度"), "获得荣誉的年份")
     title: Text = field(("名称", "荣誉"), "荣誉名称", default=...)
     awarded_by: OptText = field(("授予单位", "颁发单位"), "授予荣誉的单位")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        return {"title": value} if isinstance(value, str) else value
 
-
-class MediaItem(Strict):
+class MediaItem(FromText):
     """One piece of media coverage, linked from the profile."""
+
+    text_field = "title"
 
     outlet: OptText = field(("媒体", "媒体名称"), "报道的媒体，例如“示例日报”")
     title: Text = field(("标题", "题目"), "报道标题", default=...)
     date: dt.date | None = field("日期", "报道日期，例如 2023-05-01")
     url: OptText = field(("链接", "网址"), "报道链接（http 或 https 开头）")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        return {"title": value} if isinstance(value, str) else value
 
     @field_validator("url")
     @classmethod
@@ -101,17 +96,14 @@ class MediaItem(Strict):
         return url
 
 
-class Photo(Strict):
+class Photo(FromText):
     """A photo in the honouree's folder, with the caption that becomes its alt text."""
+
+    text_field = "file"
 
     file: Text = field(("文件", "文件名"), "照片文件名，放在本人的文件夹里", default=...)
     caption: OptText = field(("说明", "图片说明"), "照片说明，也是读屏软件读出的替代文字")
     focus: OptText = field(("焦点", "重点"), "裁切时保留的位置，如“0.5,0.3”（左右,上下，0–1）")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        return {"file": value} if isinstance(value, str) else value
 
     @field_validator("focus")
     @classmethod

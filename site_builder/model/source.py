@@ -88,12 +88,8 @@ def raw_value(doc: YamlDoc, model: type[BaseModel], key: str) -> Any:
 
 def raw_status(doc: YamlDoc) -> str | None:
     """The status as written, read without validating the rest of the record."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    for key in ("状态", "审定状态", "status"):
-        value = data.get(key)
-        if isinstance(value, str):
-            return STATUS_VALUES.get(value.strip(), "unknown")
-    return None
+    value = raw_value(doc, Record, "status")
+    return STATUS_VALUES.get(value.strip(), "unknown") if isinstance(value, str) else None
 
 
 SITE_FILE = "site.yaml"
