@@ -15,7 +15,7 @@ def check_poster_glyphs(site: Site, font: Path, problems: Problems) -> None:
     """Every character a poster prints must be in the font: never boxes of tofu."""
     fixed = POSTER_FIXED_TEXT + site.config.organiser
     for campaign in site.campaigns:
-        for h in campaign.published:
+        for h in campaign.public_honorees:
             rec = h.record
             text = (
                 fixed

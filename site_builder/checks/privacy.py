@@ -356,7 +356,7 @@ def private_values(site: Site) -> dict[str, str]:
             private, published = h.normal_values
             for norm, label in private.items():
                 found.setdefault(norm, f"{h.path.parent.name}/{h.path.name} {label}")
-            if h.published:
+            if h.is_public:
                 public |= published
     return {v: src for v, src in found.items() if v not in public}
 
@@ -431,7 +431,7 @@ def trace(site: Site, value: str) -> str:
     """Which record and field publish ``value`` (normalised), for an output-scan hit whose
     value is not a known private one; "" if none does (a template wrote it)."""
     for campaign in site.campaigns:
-        for h in campaign.published:
+        for h in campaign.public_honorees:
             texts = [*_texts(h.record), ("事迹正文", visible_text(h.story_html))]
             for label, text in texts:
                 if value in normalise(text):

@@ -83,7 +83,7 @@ def check_rules(campaign: Campaign, problems: Problems, reference: dt.date) -> N
     if rules is None:
         return
     nominated = [h for h in campaign.honorees if h.record.status != "withdrawn"]
-    counts = Nominations(campaign, nominated, [h for h in nominated if h.published])
+    counts = Nominations(campaign, nominated, [h for h in nominated if h.is_public])
     for name, check in CAMPAIGN_RULES.items():
         rule = getattr(rules, name)
         if rule is not None:

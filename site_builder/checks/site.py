@@ -50,7 +50,7 @@ def check_photo_files(
     """Open every photo a published record uses (its header: format, size, pixel count),
     so a corrupt or oversized file is named before any page is planned."""
     for campaign in site.campaigns:
-        for h in campaign.published:
+        for h in campaign.public_honorees:
             hf = facts[campaign.id].honorees.get(h.slug)
             if hf is None:
                 continue
@@ -125,7 +125,7 @@ def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -
 
 def _check_seq(campaign: Campaign, problems: Problems) -> None:
     seen: dict[int, HonoreeSource] = {}
-    for h in campaign.published:
+    for h in campaign.public_honorees:
         seq = h.record.seq
         if seq is None:
             continue

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from ..errors import ContentError
 from ..model.urls import is_hashed
 from ..workbench.app import Workbench
-from .pages import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
+from .screens import COPY_JS, RELOAD_JS, RELOAD_PATH, WECHAT_PATH, overlay, preparing
 from .state import DevState
 
 ADMIN = "/_admin/"

@@ -33,7 +33,7 @@ PRIVATE_COLUMNS = [RECORD_LABELS[key] for key in PRIVATE_KEYS]
 
 def summary_rows(campaign: Campaign, include_private: bool) -> list[list[str]]:
     rows = []
-    for seq, h in enumerate(sorted(campaign.published, key=honoree_order), start=1):
+    for seq, h in enumerate(sorted(campaign.public_honorees, key=honoree_order), start=1):
         rec: Record = h.record
         row = [
             str(seq),

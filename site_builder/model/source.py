@@ -164,7 +164,8 @@ class HonoreeSource:
         return self.doc
 
     @property
-    def published(self) -> bool:
+    def is_public(self) -> bool:
+        """已审定 and valid: its profile is published."""
         return self.record.status == "approved" and not self.at_fault
 
     @functools.cached_property
@@ -210,8 +211,9 @@ class Campaign:
         return self.folder / CAMPAIGN_FILE
 
     @property
-    def published(self) -> list[HonoreeSource]:
-        return [h for h in self.honorees if h.published]
+    def public_honorees(self) -> list[HonoreeSource]:
+        """The honourees whose profiles are published (``is_public``)."""
+        return [h for h in self.honorees if h.is_public]
 
 
 def honoree_order(h: HonoreeSource) -> tuple[int, str]:

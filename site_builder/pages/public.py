@@ -183,9 +183,9 @@ def public_notice(
     if notice is None or facts.period is None:
         return None
     period = facts.period
-    ordered = sorted(campaign.published, key=honoree_order)
+    ordered = sorted(campaign.public_honorees, key=honoree_order)
     if notice.order == "unit":
-        ordered = sorted(campaign.published, key=lambda h: (h.record.nominating_unit, h.slug))
+        ordered = sorted(campaign.public_honorees, key=lambda h: (h.record.nominating_unit, h.slug))
     rows = []
     for i, h in enumerate(ordered, start=1):
         cells = [str(i) if key == "seq" else _cell(h.record, key) for key in facts.columns]
@@ -219,7 +219,7 @@ def public_campaign(
     config = campaign.config
     honorees = tuple(
         public_honoree(h, campaign, facts, site, images)
-        for h in sorted(campaign.published, key=honoree_order)
+        for h in sorted(campaign.public_honorees, key=honoree_order)
     )
     notice = public_notice(campaign, facts, site)
     published = config.published or (

@@ -38,16 +38,6 @@ from ..pipeline import build
 from ..write.atomic import atomic_write
 from ..write.output import write_zip
 from .edit import edit_record
-from .forms import (
-    Form,
-    digest,
-    form_fields,
-    form_values,
-    one,
-    shown,
-    to_record,
-    values_from_form,
-)
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -56,6 +46,16 @@ from .photos import (
     photo_rows,
     set_aside,
     store_photo,
+)
+from .record_form import (
+    Form,
+    digest,
+    form_fields,
+    form_values,
+    one,
+    shown,
+    to_record,
+    values_from_form,
 )
 from .response import Response
 from .routes import Request, bind

@@ -17,7 +17,7 @@ from ..model.source import Campaign
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping
-from .forms import Form, digest, one, text_of
+from .record_form import Form, digest, one, text_of
 from .response import Response
 
 

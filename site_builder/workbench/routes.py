@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import Problems
 from ..model.source import Campaign, HonoreeSource, Site
-from .forms import Form
+from .record_form import Form
 from .uploads import Files
 
 
