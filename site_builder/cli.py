@@ -180,7 +180,7 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     import webbrowser
 
-    from .dev.serve import start
+    from .dev.serve import lan_addresses, start
 
     options = BuildOptions(content=args.content, cache=args.cache)
 
@@ -226,18 +226,6 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
         server.shutdown()
         out.print("预览已停止。", markup=False)
     return EXIT_OK
-
-
-def lan_addresses() -> list[str]:
-    """This computer's IPv4 addresses on the local network, as its host name resolves."""
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        return []
-    found = sorted({str(info[4][0]) for info in infos})
-    return [a for a in found if not a.startswith("127.")]
 
 
 def _new(args: argparse.Namespace, out: Console, parser: ChineseParser) -> int:

@@ -7,6 +7,7 @@ matches: an exact path, or a prefix ending in ``*`` whose rest is handed on.
 
 from __future__ import annotations
 
+import hmac
 import http.server
 import mimetypes
 import urllib.parse
@@ -67,7 +68,29 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.head_only = True
         self.do_GET()
 
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")  # a page is never an upload's bytes
+        super().end_headers()
+
+    def ours(self) -> bool:
+        """Whether the request names this server: 127.0.0.1, localhost, [::1] (and with --lan
+        the addresses it printed). Any other name is a page elsewhere that made the reader's
+        browser resolve its own name to this computer (DNS rebinding): 421, and nothing else."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host[: host.index("]") + 1] if host.startswith("[") and "]" in host else host
+        name = name.rsplit(":", 1)[0] if not name.startswith("[") else name
+        if name in self.state.hosts:
+            return True
+        self.send_response(421)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        return False
+
     def do_POST(self) -> None:
+        if not self.ours():
+            return
         path = self.path.split("?", 1)[0]
         if self.workbench is None or not path.startswith(ADMIN):
             self.reply(405, b"", TEXT)
@@ -85,13 +108,16 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.admin("POST", path, urllib.parse.parse_qs(body, keep_blank_values=True))
 
     def do_GET(self) -> None:
+        if not self.ours():
+            return
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         state = self.state
         if self.workbench is not None and (path + "/").startswith(ADMIN):
             self.admin("GET", path if path.endswith("/") else path + "/", {})
             return
         if state.prefix:  # serve --lan: nothing at all without the token
-            if not path.startswith(state.prefix + "/"):
+            given = path[: len(state.prefix) + 1].encode()
+            if not hmac.compare_digest(given, (state.prefix + "/").encode()):
                 self.reply(404, b"", TEXT)
                 return
             path = path[len(state.prefix) :]
@@ -165,7 +191,14 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         is_html = key.endswith(".html") or (key not in files and key not in images)
         if problems and is_html:
-            self.reply(200, overlay(problems, self.script(), detail), HTML)
+            # Over the network (--lan) a phone is told there are problems, never what they
+            # are: a message may quote a record's private value.
+            shown = problems if not state.prefix else []
+            self.reply(
+                200,
+                overlay(shown, self.script(), "" if state.prefix else detail, len(problems)),
+                HTML,
+            )
         elif key in files:
             body = self.inject(files[key], key) if key.endswith(".html") else files[key]
             self.reply(200, body, _type(key), immutable=is_hashed(key))

@@ -54,7 +54,17 @@ RELOAD_JS = """(function () {
 """
 
 
-def overlay(problems: list[Problem], script: str, detail: str = "") -> bytes:
+def overlay(
+    problems: list[Problem], script: str, detail: str = "", count: int | None = None
+) -> bytes:
+    """The page shown instead of the site while the content has problems; ``count`` with no
+    ``problems`` listed: how many there are, to be read on the computer (--lan)."""
+    count = len(problems) if count is None else count
+    where = (
+        "<p>请按提示修改并保存，本页会自动刷新。</p>"
+        if problems or not count
+        else "<p>请在电脑上打开预览或工作台查看错误说明（手机上不显示，以免泄露不公开的信息）。</p>"
+    )
     items = "".join(
         f"<li><code>{html.escape(p.path)}{':' + str(p.line) if p.line else ''}</code> "
         f"<strong>{html.escape(p.field)}</strong> — {html.escape(p.message)}"
@@ -68,8 +78,8 @@ def overlay(problems: list[Problem], script: str, detail: str = "") -> bytes:
         "<style>body{font:16px/1.7 system-ui,sans-serif;margin:0;background:#fff5f5;color:#1d1d1f}"
         "main{max-width:760px;margin:0 auto;padding:24px 16px}h1{color:#a61b1b;font-size:1.4rem}"
         "li{margin:10px 0;padding:10px;background:#fff;border-left:4px solid #a61b1b}code{font-size:.9em}</style>"
-        f"</head><body><main data-site-builder-errors><h1>内容有 {len(problems)} 个错误，页面暂时无法更新</h1>"
-        f"<p>请按提示修改并保存，本页会自动刷新。</p><ol>{items}</ol>"
+        f"</head><body><main data-site-builder-errors><h1>内容有 {count} 个错误，页面暂时无法更新</h1>"
+        f"{where}<ol>{items}</ol>"
         f"{'<pre>' + html.escape(detail) + '</pre>' if detail else ''}</main>{script}</body></html>"
     ).encode()
 

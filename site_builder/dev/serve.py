@@ -169,6 +169,18 @@ class Server:
         self.thread.join(timeout=5)
 
 
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses on the local network, as its host name resolves."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    found = sorted({str(info[4][0]) for info in infos})
+    return [a for a in found if not a.startswith("127.")]
+
+
 def _base_path(options: BuildOptions) -> str:
     """site.yaml's sub-path, read before the first rendering (which may take a while)."""
     problems = Problems()
@@ -192,6 +204,10 @@ def start(
     site = DevSite(options, log, verbose)
     site.state.base_path = _base_path(options)
     site.state.prefix = f"/{token}" if token else ""
+    if host not in ("0.0.0.0", "::", ""):
+        site.state.hosts.add(host if ":" not in host else f"[{host}]")
+    if token:  # the phone on the local network opens the addresses serve --lan prints
+        site.state.hosts.update(lan_addresses())
     # The workbench shows private fields: only on this computer, never on the network.
     bench = None if token else Workbench(options, secrets.token_urlsafe(24), set())
     handler = make_handler(site.state, bench)

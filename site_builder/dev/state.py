@@ -23,6 +23,8 @@ class DevState:
     version: int = 0
     base_path: str = "/"
     prefix: str = ""  # "/<token>" when serving the local network (serve --lan)
+    # The host names requests may use: this computer's, and with --lan its printed addresses.
+    hosts: set[str] = field(default_factory=lambda: {"127.0.0.1", "localhost", "[::1]"})
     preparing: bool = True  # until the first rendering is done
     article: Callable[[str], str | None] | None = None  # a profile's 公众号 version, by page
     kinds: dict[str, str] = field(default_factory=dict)  # page file → kind, from the site plan

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import shutil
-import urllib.parse
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +57,7 @@ from .record_form import (
     to_record,
     values_from_form,
 )
-from .response import Response
+from .response import XLSX, Response, attachment
 from .routes import Request, bind
 from .uploads import Files, store_uploads, stored
 
@@ -69,6 +69,7 @@ class Workbench:
     origins: set[str]  # "http://127.0.0.1:8000": the only origins allowed to change anything
 
     def __post_init__(self) -> None:
+        self.lock = threading.Lock()
         self.env = Environment(
             loader=PackageLoader("site_builder", "workbench/templates"),
             autoescape=True,
@@ -87,6 +88,24 @@ class Workbench:
         origin: str | None,
         query: Form | None = None,
         files: Files | None = None,
+    ) -> Response:
+        """Answer one request. Requests that change files run one at a time: a save reads
+        the file, compares it with what the form was opened on and writes, and a second
+        save of the same file (another tab, another person) must see the first one's result,
+        not the file before it (it is then refused, and nothing is lost)."""
+        if method == "POST" and path.strip("/") != "_build":  # the build only reads
+            with self.lock:
+                return self._handle(method, path, form, origin, query, files)
+        return self._handle(method, path, form, origin, query, files)
+
+    def _handle(
+        self,
+        method: str,
+        path: str,
+        form: Form,
+        origin: str | None,
+        query: Form | None,
+        files: Files | None,
     ) -> Response:
         parts = [p for p in path.split("/") if p]
         if method == "POST" and not self._allowed(form, origin):
@@ -124,7 +143,7 @@ class Workbench:
     def _export(self, r: Request) -> Response:
         data, _ = export(self.options.content, r.c.id, "xlsx", include_private=False)
         name = f"{r.c.id}-推荐汇总表.xlsx"
-        return Response(200, data, XLSX, {"Content-Disposition": _attachment(name)})
+        return Response(200, data, XLSX, {"Content-Disposition": attachment(name)})
 
     def _photo(self, r: Request) -> Response:
         photo = listed(r.h, r.name)
@@ -302,7 +321,7 @@ class Workbench:
             return self.page(
                 "message.html", 404, title="还没有生成压缩包", text="请先点“生成网站”。"
             )
-        return Response(200, path.read_bytes(), kind, {"Content-Disposition": _attachment(name)})
+        return Response(200, path.read_bytes(), kind, {"Content-Disposition": attachment(name)})
 
     def _new_campaign(self, campaign_id: str) -> Response:
         try:
@@ -396,9 +415,6 @@ class Workbench:
         return self.options.cache_dir / "workbench" / "undo" / f"{key}.md"
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 Action = Callable[[Workbench, Request], Response]
 
 # The workbench's routes, in order: (method, path below /_admin/, action). "*" is GET or
@@ -427,8 +443,3 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "{campaign}/{honoree}", lambda wb, r: wb._save(r.site, r.c, r.h, r.form)),
     ("GET", "{campaign}/{honoree}", Workbench._show_record),
 ]  # fmt: skip
-
-
-def _attachment(name: str) -> str:
-    """A download's file name, Chinese included (RFC 6266)."""
-    return f"attachment; filename=download; filename*=UTF-8''{urllib.parse.quote(name)}"

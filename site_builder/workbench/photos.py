@@ -2,21 +2,27 @@
 
 An upload is checked as the build checks a photo (``read_header``: a real JPEG or PNG,
 not a HEIC — with the same message as the build — not too many pixels) before it is
-stored, under a name the workbench chooses (portrait.jpg, work-N.jpg), in that
-honouree's folder and nowhere else. The record then lists it (证件照 / 工作照), written
+stored. It is decoded in full (a truncated file is refused) and stored without its
+metadata (GPS, phone, time: ``media/metadata.py``, the pixels untouched), under a name
+the workbench chooses (portrait.jpg, work-N.jpg), in that honouree's folder and nowhere
+else. The record then lists it (证件照 / 工作照), written
 field by field like every other change. A removed photo is moved to the cache, not
 deleted, so 撤销 and the officer's own mistakes can be undone.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from ..checks.photos import PHOTO_SUFFIXES
 from ..errors import PhotoError
 from ..media.imaging import read_header
+from ..media.metadata import strip_metadata
 from ..model.source import HonoreeSource
 from ..options import DEFAULT_MAX_PIXELS
 from ..write.atomic import atomic_write, replace
@@ -42,6 +48,8 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
     suffix = SUFFIXES.get(header.format)
     if suffix is None:
         raise PhotoError(f"不支持的图片格式 {header.format}", "请上传 JPG 或 PNG 照片")
+    _decode_all(data)
+    data = strip_metadata(data)  # the place, the phone, the time: never kept
     if kind == "portrait":
         name = f"portrait{suffix}"
         for old in sorted(h.folder.glob("portrait.*")):
@@ -51,6 +59,18 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
         name = next(f"work-{i}{suffix}" for i in range(1, 1000) if f"work-{i}{suffix}" not in taken)
     atomic_write(h.folder / name, data)
     return name
+
+
+def _decode_all(data: bytes) -> None:
+    """Every pixel read, so a truncated or corrupt upload is refused here, not at the build."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+    except Exception:  # Pillow raises OSError, ValueError, SyntaxError … for a broken file
+        raise PhotoError(
+            "照片文件不完整或已损坏（可能没有传完）",
+            "请重新导出或重新拍摄这张照片，再上传一次",
+        ) from None
 
 
 def photo_rows(h: HonoreeSource) -> list[dict[str, Any]]:
@@ -68,6 +88,8 @@ def listed(h: HonoreeSource, name: str) -> Path | None:
     if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
         return None  # photos only: never the record itself
     path = h.folder / name
+    if path.is_symlink():  # it could point anywhere: never read through one
+        return None
     return path if path.is_file() and path.parent == h.folder else None
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -11,3 +14,8 @@ class Response:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+
+
+def attachment(name: str) -> str:
+    """A download's file name, Chinese included (RFC 6266)."""
+    return f"attachment; filename=download; filename*=UTF-8''{urllib.parse.quote(name)}"
