@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..errors import UsageError
 from ..model.urls import ASSETS
 from ..pages.hosting import CACHE_FOREVER, NO_CACHE
 from ..write.output import MARKER
@@ -60,13 +61,22 @@ def local_files(output: Path) -> dict[str, LocalFile]:
     """Every file a deploy publishes from output/ (never anything outside it)."""
     files: dict[str, LocalFile] = {}
     root = str(output)
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root):  # a linked folder is not walked into
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        if links:
+            names = [*names, *links]  # refused below, like a linked file
+            dirs[:] = [d for d in dirs if d not in links]
         dirs.sort()
         for name in sorted(names):
             full = os.path.join(folder, name)
             rel = os.path.relpath(full, root).replace(os.sep, "/")
             if rel in NOT_PUBLISHED or rel.endswith(".gz"):
                 continue
+            if os.path.islink(full):  # the build makes none: it could point anywhere
+                raise UsageError(
+                    f"“{output}”里的“{rel}”是一个链接，不是 site-builder 生成的文件，没有发布任何文件。"
+                    "请删除它，或重新运行 site-builder build --force。"
+                )
             data = Path(full).read_bytes()
             files[rel] = LocalFile(
                 rel,

@@ -94,12 +94,11 @@ def load_site(
         raise UsageError(
             f"“{root}”里没有 {SITE_FILE}。请先运行 site-builder new site，或检查 --content。"
         )
-    text = _read(site_path, problems)
+    text = None if leaves(site_path, root, problems) else _read(site_path, problems)
     config, doc = parse_site(text, site_path, problems) if text is not None else (None, None)
     campaigns = [
         c
-        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if (folder / CAMPAIGN_FILE).is_file()
+        for folder in _folders(root, CAMPAIGN_FILE, problems, marked_only=True)
         for c in [load_campaign(folder, problems, read_honoree or load_honoree)]
         if c is not None
     ]
@@ -112,7 +111,7 @@ def load_campaign(
     folder: Path, problems: Problems, read_honoree: ReadHonoree | None = None
 ) -> Campaign | None:
     path = folder / CAMPAIGN_FILE
-    text = _read(path, problems)
+    text = None if leaves(path, folder, problems) else _read(path, problems)
     if text is None:
         return None
     config, doc = parse_campaign(text, path, problems)
@@ -144,14 +143,59 @@ def load_campaign(
         )
     campaign = Campaign(folder.name, folder, config, doc)
     honorees_dir = folder / HONOREES_DIR
-    if honorees_dir.is_dir():
-        with os.scandir(honorees_dir) as entries:
-            subs = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
-        for sub in subs:
-            honoree = (read_honoree or load_honoree)(honorees_dir / sub, problems)
+    if honorees_dir.is_dir() and not leaves(honorees_dir, folder, problems):
+        for sub in _folders(honorees_dir, RECORD_FILE, problems):
+            honoree = (read_honoree or load_honoree)(sub, problems)
             if honoree is not None:
                 campaign.honorees.append(honoree)
     return campaign
+
+
+def leaves(path: Path, root: Path, problems: Problems) -> bool:
+    """Whether ``path`` is a link that leads out of ``root`` (said as a problem): nothing
+    outside content/ is ever read into a site, whatever a link there points at."""
+    if not path.is_symlink():
+        return False
+    target = Path(os.path.realpath(path))
+    if target.is_relative_to(Path(os.path.realpath(root))):
+        return False
+    problems.add(
+        path,
+        None,
+        "",
+        f"“{path.name}”是一个链接，指向内容文件夹之外（{target}）",
+        "不会读取内容文件夹之外的任何文件：请把文件或文件夹本身复制进来，再删除这个链接",
+    )
+    return True
+
+
+def _folders(
+    parent: Path, marker: str, problems: Problems, marked_only: bool = False
+) -> list[Path]:
+    """The folders of ``parent``, sorted (with ``marked_only``, those holding ``marker``: a
+    campaign's campaign.yaml); links out of the tree are refused, and a folder whose name
+    starts with a dot ("...", ".2024") but holds ``marker`` is named instead of silently
+    left out."""
+    found = []
+    with os.scandir(parent) as entries:
+        names = sorted(e.name for e in entries if e.is_dir())
+    for name in names:
+        folder = parent / name
+        if name.startswith("."):
+            if (folder / marker).is_file():
+                problems.add(
+                    folder,
+                    None,
+                    "文件夹名",
+                    f"文件夹“{name}”以点开头，会被当作隐藏文件夹，里面的内容没有读取",
+                    "请改用拼音（小写字母、数字和 -），例如 2024-jiaozuo-xinjiuye",
+                )
+            continue
+        if marked_only and not (folder / marker).is_file():
+            continue  # not a campaign: some other folder of the officer's
+        if not leaves(folder, parent, problems):
+            found.append(folder)
+    return found
 
 
 def load_honoree(folder: Path, problems: Problems) -> HonoreeSource | None:

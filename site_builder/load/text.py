@@ -160,8 +160,28 @@ FULLWIDTH = {
     "’": ("'", "引号"),
 }
 _KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#\-\[{][^:]*?：")
-_FLOW_WITH_FULLWIDTH = re.compile(r"[\[{].*[，］】｝]|^[^#]*?:\s*[［【｛]|^\s*-\s*[［【｛]")
-_QUOTED_WITH_FULLWIDTH = re.compile(r"^[^#]*?:\s*[“‘]|^\s*-\s*[“‘]")
+# Each check below reads a line once: a long line (100 KB of "[") must not take time
+# that grows with its square, as a backtracking ".*" between two brackets would.
+_AFTER_COLON = re.compile(r":\s*(.)")
+_AFTER_DASH = re.compile(r"\s*-\s*(.)")
+
+
+def _value_starts_with(line: str, chars: str) -> bool:
+    """Whether a value (after "key:" before any comment, or after "- ") starts with one of
+    ``chars``."""
+    head = line.split("#", 1)[0]
+    dash = _AFTER_DASH.match(head)
+    if dash is not None and dash.group(1) in chars:
+        return True
+    return any(m.group(1) in chars for m in _AFTER_COLON.finditer(head))
+
+
+def _flow_with_fullwidth(line: str) -> bool:
+    """A flow list or map (``[a，b]``) closed or separated with full-width punctuation."""
+    opened = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
+    if opened >= 0 and any(ch in "，］】｝" for ch in line[opened + 1 :]):
+        return True
+    return _value_starts_with(line, "［【｛")
 
 
 def _fullwidth(text: str, error_line: int | None) -> tuple[int, str, str] | None:
@@ -178,9 +198,9 @@ def _fullwidth(text: str, error_line: int | None) -> tuple[int, str, str] | None
         line = lines[i]
         if _KEY_WITH_FULLWIDTH_COLON.match(line):
             found = "："
-        elif _FLOW_WITH_FULLWIDTH.search(line):
+        elif _flow_with_fullwidth(line):
             found = next(ch for ch in line if ch in "，［］【】｛｝")
-        elif _QUOTED_WITH_FULLWIDTH.search(line):
+        elif _value_starts_with(line, "“‘"):
             found = next(ch for ch in line if ch in "“‘")
         else:
             continue
