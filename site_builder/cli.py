@@ -275,7 +275,9 @@ def _import(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
     else:
         out.print(f"以上为预览，共 {len(plan)} 位；确认无误后加 --write 写入。", markup=False)
-    return EXIT_OK
+    # A file that could not be read at all is the officer's to replace: exit 1, after
+    # what the other files gave was shown (and, with --write, written).
+    return EXIT_CONTENT if any(note.place == "整个文件" for note in notes) else EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -65,6 +65,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# A cell beginning with one of these is a formula to Excel and WPS (=HYPERLINK(…) sends
+# a click elsewhere, =cmd|' /C calc'!A0 runs a program): OWASP's rule for CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A CSV cell that Excel reads as text, never as a formula: a leading ' where needed."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def export(content: Path, campaign_id: str, fmt: str, include_private: bool) -> tuple[bytes, int]:
     campaign = open_campaign(content, campaign_id)
     header = SUMMARY_COLUMNS + (PRIVATE_COLUMNS if include_private else [])
@@ -73,7 +83,7 @@ def export(content: Path, campaign_id: str, fmt: str, include_private: bool) -> 
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([csv_text(cell) for cell in row] for row in rows)
         return ("\ufeff" + text.getvalue()).encode("utf-8"), len(rows)  # BOM: Excel reads UTF-8
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -89,6 +99,10 @@ def export(content: Path, campaign_id: str, fmt: str, include_private: bool) -> 
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl takes a string beginning with = as a formula
+                cell.data_type = "s"  # written as the text it is
     for letter, width in zip(
         "ABCDEFGHIJKLMNOPQ",
         [6, 18, 10, 6, 10, 8, 10, 28, 30, 60, 20, 14, 24, 8, 10, 14, 8],

@@ -13,15 +13,22 @@ as front matter) and ``Unreadable`` notes for every cell that could not be read.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from ..errors import FieldError
+from ..media.metadata import strip_metadata
 from ..model.dates import YearMonth, parse_year_month
+from ..model.fields import one_line
 from ..model.record import RECORD_ALIASES, RECORD_LABELS
+from ..options import DEFAULT_MAX_PIXELS
+from .package import PackageError, opened
 
 # Fields of the record no paper form has: never read from a form's cell.
 NOT_ON_FORMS = {"status", "badges", "portrait", "photos", "slug"}
@@ -36,6 +43,7 @@ LABELS = {
     for label, key in RECORD_ALIASES.items()
     if not label.isascii() and key not in NOT_ON_FORMS
 } | FORM_SYNONYMS
+MAX_ROWS = 5_000  # people in one sheet: a province's whole list fits
 IGNORED_LABELS = {"所在单位意见", "推荐单位意见", "申报单位意见", "正面免冠彩色近照", "附件"}
 CHECKED = "☑✓✔√■☒▣"
 UNCHECKED = "☐□"
@@ -175,8 +183,12 @@ def read_xlsx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
 
     notes: list[Unreadable] = []
     people: list[Intake] = []
-    workbook = load_workbook(path, data_only=True, read_only=False)
+    try:
+        workbook = opened(path, lambda p: load_workbook(p, data_only=True, read_only=False))
+    except PackageError as exc:
+        return [], [Unreadable(path.name, "整个文件", str(exc))]
     for sheet in workbook.worksheets:
+        title = one_line(str(sheet.title))  # a name is a name: no line breaks into a record
         header_row, columns = None, {}
         for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 30)):
             found = {
@@ -197,20 +209,30 @@ def read_xlsx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
                     notes.append(
                         Unreadable(
                             path.name,
-                            f"工作表“{sheet.title}” 第 {c.row} 行 {get_column_letter(c.column)} 列",
+                            f"工作表“{title}” 第 {c.row} 行 {get_column_letter(c.column)} 列",
                             f"不认识的列标题“{clean_text(c.value)}”，该列未导入",
                         )
                     )
                 break
         if header_row is None:
             continue
-        for row in sheet.iter_rows(min_row=header_row + 1):
+        last = header_row + MAX_ROWS
+        beyond = sheet.iter_rows(min_row=last + 1, values_only=True)
+        if any(value not in (None, "") for row in beyond for value in row):
+            notes.append(
+                Unreadable(
+                    path.name,
+                    f"工作表“{title}” 第 {last + 1} 行起",
+                    f"一张表最多导入 {MAX_ROWS} 行，其余未导入；请分成几个文件",
+                )
+            )
+        for row in sheet.iter_rows(min_row=header_row + 1, max_row=last):
             cells = {c.column: c for c in row if c.column in columns}
             if not any(c.value not in (None, "") for c in cells.values()):
                 continue
-            intake = Intake(f"{path.name} 工作表“{sheet.title}” 第 {row[0].row} 行")
+            intake = Intake(f"{one_line(path.name)} 工作表“{title}” 第 {row[0].row} 行")
             for column, cell in cells.items():
-                where = f"工作表“{sheet.title}” 第 {cell.row} 行 {get_column_letter(column)} 列"
+                where = f"工作表“{title}” 第 {cell.row} 行 {get_column_letter(column)} 列"
                 _set(
                     intake,
                     columns[column] or "",
@@ -225,7 +247,7 @@ def read_xlsx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
                 notes.append(
                     Unreadable(
                         path.name,
-                        f"工作表“{sheet.title}” 第 {row[0].row} 行",
+                        f"工作表“{title}” 第 {row[0].row} 行",
                         "没有姓名，整行未导入",
                     )
                 )
@@ -247,8 +269,11 @@ def read_docx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
     import docx
 
     notes: list[Unreadable] = []
-    document = docx.Document(str(path))
-    intake = Intake(path.name)
+    try:
+        document = opened(path, lambda p: docx.Document(str(p)))
+    except PackageError as exc:
+        return [], [Unreadable(path.name, "整个文件", str(exc))]
+    intake = Intake(one_line(path.name))
     for paragraph in document.paragraphs:
         text = paragraph.text
         if norm_label(text).startswith("类别") and (category := _category(text)):
@@ -277,7 +302,7 @@ def read_docx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
                 if key in intake.fields:
                     continue  # the first occurrence of a label wins
                 _set(intake, key, value, where, notes)
-    intake.photos = _images(document)
+    intake.photos = _images(document, path.name, notes)
     if not intake.name:
         notes.append(Unreadable(path.name, "全文", "没有找到“姓名”一栏的内容，未导入"))
         return [], notes
@@ -301,8 +326,9 @@ def _value_after(cells: list[Any], index: int) -> str | None:
     return None
 
 
-def _images(document: Any) -> list[tuple[str, bytes]]:
-    """Embedded pictures in document order: the first is taken as the portrait."""
+def _images(document: Any, name: str, notes: list[Unreadable]) -> list[tuple[str, bytes]]:
+    """Embedded pictures in document order (the first is taken as the portrait), each a
+    real JPEG or PNG of a sane size, stored without its metadata (GPS, phone, owner)."""
     from docx.oxml.ns import qn
 
     photos: list[tuple[str, bytes]] = []
@@ -315,8 +341,17 @@ def _images(document: Any) -> list[tuple[str, bytes]]:
         part = document.part.related_parts.get(rid)
         if part is None:
             continue
-        suffix = ".png" if "png" in part.content_type else ".jpg"
-        photos.append((suffix, part.blob))
+        data = part.blob
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                size, kind = im.size, im.format
+        except Exception:  # a picture Pillow cannot read: said, not imported
+            kind, size = None, (0, 0)
+        if kind not in ("JPEG", "MPO", "PNG") or size[0] * size[1] > DEFAULT_MAX_PIXELS:
+            place = f"第 {len(seen)} 张图片"
+            notes.append(Unreadable(name, place, "不是可用的 JPG/PNG 照片或像素过多，未导入"))
+            continue
+        photos.append((".png" if kind == "PNG" else ".jpg", strip_metadata(data)))
     return photos
 
 
