@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .args import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ChineseParser, make_parser
-from .errors import ContentError, DeployError, Problem, TextFileError, UsageError
+from .errors import ContentError, DeployError, Problem, TextFileError, UsageError, disk_problem
 from .options import BuildOptions
 
 
@@ -88,7 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("已中断。", markup=False)
         return 130
-    except Exception as exc:  # a bug, not a content problem
+    except Exception as exc:  # a bug, not a content problem (unless the disk is the matter)
+        disk = disk_problem(exc)
+        if disk is not None:  # full, read-only, not ours: the officer's to mend, not a bug
+            outcome = STOPPED.get(args.command, "output/ 保持上一次成功的样子")
+            err.print(f"{disk}（{outcome}）", markup=False)
+            return EXIT_CONTENT
         err.print(f"程序内部错误：{type(exc).__name__}: {exc}", markup=False)
         if getattr(args, "verbose", False):
             err.print(traceback.format_exc(), markup=False)

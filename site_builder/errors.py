@@ -23,6 +23,7 @@ errors.
 from __future__ import annotations
 
 import dataclasses
+import errno
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,3 +211,26 @@ class UnknownYear(FixableError):
             f"“日历: {{{year}: {{放假: [{year}-01-01, …], 调休上班: […]}}}}”",
         )
         self.year = year
+
+
+# What the officer can do about a file system that refuses a write.
+_DISK = {
+    errno.ENOSPC: ("磁盘已满", "请清理磁盘空间（删除不用的文件、清空回收站）后重新运行"),
+    errno.EDQUOT: ("磁盘配额已用完", "请清理这个账号的文件，或请管理员增加配额，再重新运行"),
+    errno.EROFS: ("所在的磁盘是只读的", "请用 --output 换到可以写入的文件夹，或取消只读后重新运行"),
+    errno.EACCES: (
+        "没有读写权限",
+        "请检查这个文件夹的权限（或是否被别的程序占用），或用 --output 换一个位置",
+    ),
+    errno.EPERM: ("没有读写权限", "请检查这个文件夹的权限，或用 --output 换一个位置"),
+}
+
+
+def disk_problem(exc: BaseException) -> str | None:
+    """A file system's refusal (full, read-only, no permission) as a message naming the
+    place and what to do; None for any other error."""
+    if not isinstance(exc, OSError) or exc.errno not in _DISK:
+        return None
+    why, fix = _DISK[exc.errno]
+    where = f"“{exc.filename}”" if exc.filename else "文件"
+    return f"无法写入{where}：{why}。{fix}"

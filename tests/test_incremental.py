@@ -202,13 +202,13 @@ def test_records_read_in_worker_processes_build_the_same_site(
         scratch.honoree(f"ce-shi-{i:03d}", text=record(name, **fields))
     scratch.honoree("huai", text=record("坏记录", 性别="难"))  # one broken record among them
     started: list[int] = []
-    real_pool = cache_module.ProcessPoolExecutor
+    real_pool = cache_module.worker_pool
 
     def pool(max_workers: int) -> object:
         started.append(max_workers)
-        return real_pool(max_workers=max_workers)
+        return real_pool(max_workers)
 
-    monkeypatch.setattr(cache_module, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(cache_module, "worker_pool", pool)
     with pytest.raises(ContentError) as parallel:
         scratch.build(cache=tmp_path / "cache-a")
     assert started and started[0] >= 2  # the workers did read them

@@ -34,6 +34,7 @@ from ..model import urls
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import HonoreeSource, Site
+from ..workers import worker_pool
 
 # One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token
 # (told apart by length). The pattern begins with a character class, which the regex
@@ -279,12 +280,12 @@ class Scan:
         try:
             if _forking() and started is None:
                 _INHERITED = files
-                self.pool = ProcessPoolExecutor(max_workers=workers)
+                self.pool = worker_pool(workers)
                 for part in range(workers):  # the first submit forks every worker
                     names_part = names[part::workers]
                     self.futures.append(self.pool.submit(_scan_inherited, names_part, detector))
                 return
-            self.pool = started or ProcessPoolExecutor(max_workers=workers)
+            self.pool = started or worker_pool(workers)
             # Every parts-th file: parts of about equal size, small enough that only the
             # few the workers are about to scan are held here pickled at once.
             parts = workers * SCAN_PARTS_PER_WORKER
@@ -327,7 +328,7 @@ def scan_workers(content_files: int) -> ProcessPoolExecutor | None:
     workers = os.cpu_count() or 1
     if workers < 2 or _forking() or content_files < SCAN_WORKERS_FROM:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = worker_pool(workers)
     for _ in range(workers):
         pool.submit(int)  # starts the workers
     return pool

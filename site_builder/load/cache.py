@@ -20,13 +20,13 @@ import hashlib
 import itertools
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import Problem, Problems
 from ..model.source import HONOREES_DIR, RECORD_FILE, HonoreeSource
+from ..workers import worker_pool
 from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
 from .content import load_honoree
@@ -92,7 +92,7 @@ class RecordCache:
         if workers < 2:
             return  # reading them here is quicker than starting workers
         folders = [folder for _, folder in todo]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             read = pool.map(read_entry, folders, itertools.repeat(self.display_root), chunksize=16)
             for (key, _), entry in zip(todo, read, strict=True):
                 self.entries[key] = entry

@@ -21,7 +21,9 @@ from typing import Literal
 from ..errors import PhotoError
 from ..model.fields import one_line
 from ..options import DEFAULT_MAX_PIXELS
+from ..workers import worker_pool
 from ..write.atomic import atomic_write
+from ..write.swap import checkpoint
 from .fonts import font_digest
 from .imaging import Header, SourceJob, Variant, process, read_header
 from .posters import PosterJob, render_poster
@@ -333,12 +335,13 @@ class Pending:
         self.futures: list[Future[list[tuple[int, PhotoError]]]] = []
         workers = min(len(self.units), os.cpu_count() or 1)
         if workers > 1:
-            self.pool = ProcessPoolExecutor(max_workers=workers)
+            self.pool = worker_pool(workers)
             try:
                 self.futures = [self.pool.submit(run_jobs, unit) for unit in self.units]
             except BaseException:
                 self.cancel()
                 raise
+            checkpoint("images")  # tests kill a build here, its workers busy
 
     def wait(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
         done = 0

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..checks.privacy import privacy_detector
 from ..checks.site import check_site
-from ..errors import ContentError, PhotoError, Problem, Problems, UsageError
+from ..errors import ContentError, PhotoError, Problem, Problems, UsageError, disk_problem
 from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree
@@ -310,6 +310,10 @@ class Workbench:
             return self.page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
         except UsageError as exc:
             return self.page("message.html", 200, title="无法生成网站", text=str(exc))
+        except OSError as exc:
+            if disk_problem(exc) is None:
+                raise
+            return self.page("message.html", 200, title="无法生成网站", text=disk_problem(exc))
         write_zip(self.options.output, self._zip_path())
         return self.page("build.html", 200, ok=True, result=result, output=self.options.output)
 

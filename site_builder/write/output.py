@@ -1,7 +1,7 @@
 """Writing output/ atomically.
 
-The build writes into a staging directory beside output/ and swaps it in with two
-renames only after every stage passed, so a failed build leaves the last good output/
+The build writes into a staging directory beside output/ and swaps it in (one atomic
+exchange where the system has one, ``swap.py``) only after every stage passed, so a failed build leaves the last good output/
 exactly as it was and a good one leaves no stale file. A marker file guards against
 replacing a folder site_builder did not make.
 
@@ -30,6 +30,7 @@ from typing import BinaryIO
 
 from ..errors import UsageError
 from .atomic import FILE_MODE, atomic_write, replace
+from .swap import checkpoint, exchange, recover
 
 DIR_MODE = 0o755
 PREVIOUS = "previous"  # .output.previous: the output a swap set aside, staged into next time
@@ -72,6 +73,7 @@ def stage(
     hard link into the live output/.
     """
     output.resolve().parent.mkdir(parents=True, exist_ok=True)
+    recover(output)  # what a killed build left: an output/ to put back, old trees to remove
     for leftover in output.resolve().parent.glob(f".{output.resolve().name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     staging = _beside(output, f"staging-{os.getpid()}")
@@ -199,9 +201,15 @@ def _folders_of(name: str) -> list[str]:
 
 
 def swap_in(staging: Path, output: Path, keep: bool = False) -> None:
-    """Replace output/ with staging in two renames. The old tree is removed, or with
-    ``keep`` set aside as ``.output.previous`` for the next ``stage``."""
+    """Replace output/ with staging: in one atomic exchange where the system has one, else
+    in two renames. The old tree is removed, or with ``keep`` set aside as
+    ``.output.previous`` for the next ``stage``."""
     output = output.resolve()
+    checkpoint("staged")
+    if output.exists() and exchange(staging, output):
+        checkpoint("swapped")  # staging now holds the old tree
+        _set_aside(staging, output, keep)
+        return
     old = _beside(output, f"old-{os.getpid()}")
     if output.exists():
         try:
@@ -209,13 +217,19 @@ def swap_in(staging: Path, output: Path, keep: bool = False) -> None:
         except PermissionError:
             merge_in(staging, output)  # a folder Windows will not rename while it is open
             return
+    checkpoint("between-renames")
     try:
         os.replace(staging, output)
     except OSError:
         if old.exists():
             os.replace(old, output)
         raise
-    if keep and old.exists():
+    if old.exists():
+        _set_aside(old, output, keep)
+
+
+def _set_aside(old: Path, output: Path, keep: bool) -> None:
+    if keep:
         try:
             os.replace(old, _beside(output, PREVIOUS))
             _hide(_beside(output, PREVIOUS))

@@ -1,0 +1,41 @@
+"""Worker processes that die with the process that started them.
+
+A build (or the preview's rebuild) renders images, reads records and scans the output on
+every core. When it is killed (the window closed, SIGKILL, a crash) its workers must not
+stay behind holding memory, files and, in the preview, the listening socket: each asks
+the kernel to kill it when its parent goes (Linux ``PR_SET_PDEATHSIG``), or watches its
+parent once a second (macOS and other POSIX systems). On Windows a worker's pipe to its
+parent breaks when the parent dies, and the worker ends with it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1
+
+
+def worker_pool(max_workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=max_workers, initializer=_die_with, initargs=(os.getpid(),)
+    )
+
+
+def _die_with(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    elif os.name == "posix":  # pragma: no cover - macOS
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.name == "posix" and os.getppid() != parent:
+        os._exit(1)  # the parent died before the line above took effect
