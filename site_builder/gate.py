@@ -13,11 +13,20 @@ No other module scans output: a test fails if one imports the scan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .checks.privacy import Detector, Finding, Scan, privacy_detector, scan_workers, trace
+from .checks.privacy import (
+    Detector,
+    Finding,
+    Scan,
+    privacy_detector,
+    scan_workers,
+    trace,
+)
+from .checks.reading import without_hashed_refs
 from .errors import Problems, UsageError
 from .load.cache import RecordCache
 from .load.content import load_site
@@ -41,7 +50,8 @@ class Gate:
     ) -> GateScan:
         """``check`` under way: a large set is scanned on every core while the caller goes
         on; ``passed`` waits and raises like ``check``. ``workers``: from ``workers``."""
-        return GateScan(self, Scan(files, self.detector, workers), where)
+        named = {**files, NAMES: names_text(files)}
+        return GateScan(self, Scan(named, self.detector, workers), where)
 
     @staticmethod
     def workers(content_files: int) -> ProcessPoolExecutor | None:
@@ -60,6 +70,17 @@ class Gate:
                 "已停止，没有写出或发送任何文件；请检查模板和内容，删除这些信息",
             )
         self.problems.raise_if_errors()
+
+
+# The names of what leaves are read too (a slug or a campaign folder named with a phone),
+# with letters read as separators: a number glued to a pinyin name is a number in a name.
+NAMES = "（文件和文件夹的名字）.txt"
+_LETTER_RUNS = re.compile(r"[A-Za-z]+")
+
+
+def names_text(files: Mapping[str, bytes]) -> bytes:
+    lines = (_LETTER_RUNS.sub(" ", without_hashed_refs(name)) for name in sorted(files))
+    return "\n".join(lines).encode()
 
 
 class GateScan:

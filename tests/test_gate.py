@@ -12,6 +12,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.dev.serve import DevSite
+from site_builder.errors import ContentError
 from site_builder.gate import Gate
 from site_builder.pipeline import prepare
 
@@ -137,3 +138,19 @@ def test_a_clean_site_passes_every_route(scratch: Scratch) -> None:
     }
     assert files
     prepared.gate.check(files, scratch.output)
+
+
+@pytest.mark.parametrize("where", ["person", "campaign"])
+def test_a_phone_in_a_folder_name_is_refused(scratch: Scratch, where: str) -> None:
+    """A slug or a campaign folder is part of every address of its pages: read as a name,
+    with letters as separators (zhangsan13912345678)."""
+    if where == "person":
+        scratch.honoree("zhangsan13912345678")
+    else:
+        scratch.honoree("li-ce-shi")
+        scratch.campaign.rename(scratch.content / "c13912345678")
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    said = [str(p) for p in caught.value.problems]
+    assert any("139****5678" in s and "文件和文件夹的名字" in s for s in said), said
+    assert not scratch.output.exists()

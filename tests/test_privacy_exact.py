@@ -12,7 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from site_builder.checks import privacy
-from site_builder.checks.privacy import Detector, without_hashed_refs
+from site_builder.checks.privacy import Detector
+from site_builder.checks.reading import readable, without_hashed_refs
 from site_builder.errors import ContentError
 from site_builder.model.identifiers import id_number_problem, normalise
 
@@ -112,7 +113,8 @@ def test_detector_matches_whole_tokens_only() -> None:
         ("+8613800861234", "13800861234"),
         ("拨打 0086 138 0086 1234", "拨打 13800861234"),
         ("a008613800861234", "a008613800861234"),  # inside a longer token: not a prefix
-        ("8613800138000", "8613800138000"),  # no + or 00: not a country code
+        ("8613800138000", "13800138000"),  # 86 before a mobile, standing alone (wa.me/86…)
+        ("a8613800138000", "a8613800138000"),  # glued to a word: not a prefix
         ("１３５\u200b٦٥٧١８８４１", "13565718841"),  # full-width, invisible, Arabic-Indic
         ("१३५६५७१८८४१", "13565718841"),  # Devanagari digits read as digits too
     ],
@@ -137,10 +139,13 @@ def test_plain_characters_are_ones_the_normal_form_leaves_alone() -> None:
 def test_pattern_hits_are_whole_tokens() -> None:
     detector = Detector()
     assert [f.kind for f in detector.find("电话13565718841。")] == ["手机号码"]
-    assert not detector.find("编号A13565718841") and not detector.find("13565718841B")
+    assert not detector.find("13565718841B")  # a letter after it: a code, not a phone
     assert not detector.find("9913565718841")  # inside a longer number
-    (hit,) = detector.find("x13565718841 和 13900090222")  # a refused match hides nothing
-    assert hit.value == "13900090222"
+    assert not detector.find("hash7de4a913565718841")  # inside a long token (a hash)
+    # a few letters glued on before it (wx, QQ, ID, tel) still leave the number readable
+    assert [f.value for f in detector.find("编号A13565718841")] == ["13565718841"]
+    hits = detector.find("x13565718841 和 13900090222")
+    assert [h.value for h in hits] == ["13565718841", "13900090222"]
     assert [f.kind for f in detector.find("号 11010519491231002X。")] == ["身份证号"]
 
 
@@ -266,3 +271,57 @@ def test_early_workers_only_for_a_large_site_where_workers_are_not_forked(
     scan = privacy.Scan(files, detector, started)
     assert scan.pool is started
     assert scan.result() == privacy.scan_files(files, detector) != []
+
+
+# The disguised forms an attack got past the scan (#27), each with what it must find.
+DISGUISED = [
+    ("138/0000/0001", "13800000001"),
+    ("(138)0000-0001", "13800000001"),
+    ("（138）0000-0001", "13800000001"),
+    ("wx13800000001", "13800000001"),
+    ("微信号：vx13800000001。", "13800000001"),
+    ("ID990101198604031105", "990101198604031105"),
+    ("2024.05 13800000001", "13800000001"),
+    ("一三八零零零零零零零一", "13800000001"),
+    ("https://wa.me/8613800000001", "13800000001"),
+    ('<a href="https://wa.me/8613800000001">联系</a>', "13800000001"),
+]
+
+
+@pytest.mark.parametrize(("text", "number"), DISGUISED)
+def test_disguised_numbers_are_found(text: str, number: str) -> None:
+    assert number in [f.value for f in Detector().find(readable("x.html", text.encode()))]
+
+
+def test_two_phones_a_space_apart_are_both_found() -> None:
+    hits = Detector().find("请致电 13800000001 13900000002 咨询")
+    assert sorted(h.value for h in hits) == ["13800000001", "13900000002"]
+
+
+def test_a_number_in_a_name_shaped_like_a_generated_file_is_read() -> None:
+    html = '<a href="https://evil.example/13800000001.0123abcdef.png">图</a>'
+    assert [f.value for f in Detector().find(readable("x.html", html.encode()))] == ["13800000001"]
+    ours = '<img src="assets/2024/li/photo-1-480.7de4629404.webp" alt="照片">'
+    assert without_hashed_refs(ours) == '<img src=" " alt="照片">'
+
+
+def test_a_private_address_with_a_space_typed_in_is_found() -> None:
+    detector = Detector({"示例路1号1单元": "li/index.md 详细地址"})
+    (hit,) = detector.find("家住示例路 1号1单元附近")
+    assert hit.source == "li/index.md 详细地址"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年3月28日至4月3日（5个工作日）",
+        "电话：0391-3999920",
+        "邮编 454000，2024/05/13 发布",
+        "一二三四五六七八九十",
+        "第一二三届",
+        "共20人，其中快递员5人",
+        "ISBN 978-7-5086-1234-5",
+    ],
+)
+def test_ordinary_text_raises_no_alarm(text: str) -> None:
+    assert Detector().find(text) == []

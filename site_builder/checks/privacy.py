@@ -15,12 +15,9 @@ dots between digits removed, a +86/0086 prefix dropped. Messages show values mas
 from __future__ import annotations
 
 import hashlib
-import html
-import io
 import multiprocessing
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +32,7 @@ from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import HonoreeSource, Site
 from ..workers import worker_pool
+from .reading import TEXT_SUFFIXES, readable, visible_text
 
 # One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token
 # (told apart by length). The pattern begins with a character class, which the regex
@@ -43,10 +41,6 @@ from ..workers import worker_pool
 # match starting inside it follows a digit too).
 _PATTERNS = re.compile(r"[0-9](?:[0-9]{16}[0-9Xx]|[0-9]{14}|(?<=1)[3-9][0-9]{9})(?![0-9A-Za-z])")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-TEXT_SUFFIXES = {
-    ".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".conf", "", ".docx",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,12 +74,13 @@ class Detector:
         """``private_values``: value → where it comes from ("path 字段"); or already in
         the normal form, ``normal_values``."""
         self.private: dict[str, str] = {}
-        values = [(normalise(v).strip(), source) for v, source in (private_values or {}).items()]
+        values = [(normalise(v), source) for v, source in (private_values or {}).items()]
         for norm, source in [*values, *(normal_values or {}).items()]:
+            norm = _SPACES.sub("", norm)  # found with white space taken out (``find``)
             if len(norm) >= 2:
                 self.private.setdefault(norm, source)
                 self.private.setdefault(norm.upper(), source)  # an ID's x as X
-        self.allowed = {normalise(a).strip() for a in allowed if a}
+        self.allowed = {_SPACES.sub("", normalise(a)) for a in allowed if a}
         # Identifies what this detector finds: a scan result is reusable while it is equal.
         self.digest = hashlib.sha256(
             repr((sorted(self.private.items()), sorted(self.allowed))).encode()
@@ -100,32 +95,63 @@ class Detector:
     def find(self, text: str) -> list[Finding]:
         norm = normalise(text)
         found: list[Finding] = []
-        for m in _PATTERNS.finditer(norm):
-            value, start = m.group(), m.start()
-            if start and norm[start - 1] in _ALNUM:
-                continue
-            if len(value) == 18:
-                if id_checksum_ok(value) and plausible_birth(value[6:14]):
-                    found.append(self._traced("身份证号", value, m.start()))
-            elif len(value) == 15:
-                if plausible_birth("19" + value[6:12]):
-                    found.append(self._traced("身份证号（15 位）", value, m.start()))
-            elif value not in self.allowed:
-                found.append(self._traced("手机号码", value, m.start()))
+        seen: set[str] = set()
+        # Digits as one run (138 0000 0001) and, apart, as the runs a space separates (two
+        # phones in a row, a phone after a date): a number is found in either reading.
+        for reading in (norm, normalise(text, keep_spaces=True)):
+            for m in _PATTERNS.finditer(reading):
+                value, start = m.group(), m.start()
+                if value in seen or (start and not _starts_a_number(reading, start)):
+                    continue
+                finding = self._pattern(value, start)
+                if finding is not None:
+                    seen.add(value)
+                    found.append(finding)
         if len(self.automaton) and self.automaton.kind == ahocorasick.AHOCORASICK:
             seen = {f.value.upper() for f in found}
-            for end, value in self.automaton.iter(norm):
+            # Known values are looked for with white space taken out of both (an address
+            # typed as 示例路 1号1单元 is the 示例路1号1单元 of the record).
+            compact = _SPACES.sub("", norm)
+            for end, value in self.automaton.iter(compact):
                 start = end - len(value) + 1
-                if value.upper() in seen or not _whole_token(norm, start, end + 1):
+                if value.upper() in seen or not _whole_token(compact, start, end + 1):
                     continue
                 seen.add(value.upper())
                 found.append(Finding("不公开字段的内容", value, start, self.private[value]))
         return found
 
+    def _pattern(self, value: str, start: int) -> Finding | None:
+        if len(value) == 18:
+            if id_checksum_ok(value) and plausible_birth(value[6:14]):
+                return self._traced("身份证号", value, start)
+            return None
+        if len(value) == 15:
+            if plausible_birth("19" + value[6:12]):
+                return self._traced("身份证号（15 位）", value, start)
+            return None
+        return None if value in self.allowed else self._traced("手机号码", value, start)
+
     def _traced(self, kind: str, value: str, start: int) -> Finding:
         """A pattern hit, with the record it came from when it is a known private value."""
         source = self.private.get(value) or self.private.get(value.upper()) or ""
         return Finding(kind, value, start, source)
+
+
+_SPACES = re.compile(r"\s+")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+GLUED_LETTERS = 6  # wx13800000001, ID990101…, tel13800000001, phone…
+
+
+def _starts_a_number(text: str, start: int) -> bool:
+    """Whether digits at ``start`` begin a number of their own: after a non-alphanumeric
+    character, or after a short run of letters glued on (wx, QQ, ID, tel) — not inside a
+    longer run of digits, nor inside a long token of letters and digits (a hash)."""
+    i = start
+    while i > 0 and text[i - 1] in _LETTERS and start - i < GLUED_LETTERS:
+        i -= 1
+    if i == start:
+        return text[start - 1] not in _ALNUM
+    return i == 0 or text[i - 1] not in _ALNUM
 
 
 def _whole_token(text: str, start: int, end: int) -> bool:
@@ -143,76 +169,6 @@ def line_at(text: str, finding: Finding) -> int:
         if finding.value in normalise("\n".join(lines[: i + 1])):
             return i + 1
     return 1
-
-
-# A reference to a generated, content-hashed file (photo-1-480.7de46294f4.webp): nothing in
-# it was written by the officer, so digits in it can never be a leak.
-# Found by its tail (a literal "." the regex engine skips to quickly), then widened to the
-# whole path before it.
-_HASHED_TAIL = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+")
-_PATH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-")
-_ATTRIBUTE = re.compile(r"""[ \t\n\r\f][\w:-]+=(?:"([^"]*)"|'([^']*)')""")
-# Inline markup a number can be split by and still read as one (**0013**, <br>, a link).
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|br|code|del|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.I
-)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def without_hashed_refs(text: str) -> str:
-    """``text`` with every reference to a generated hashed file replaced by a space."""
-    pieces: list[str] = []
-    last = 0
-    for m in _HASHED_TAIL.finditer(text):
-        start = m.start()
-        while start > last and text[start - 1] in _PATH_CHARS:
-            start -= 1
-        if start < m.start():  # a name before the hash: a file reference
-            pieces += (text[last:start], " ")
-            last = m.end()
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
-def visible_text(markup: str) -> str:
-    """What a reader sees of some HTML: inline tags vanish (a number split by them reads as
-    one number), other tags separate, entities are decoded."""
-    return html.unescape(_TAG.sub(" | ", _INLINE_TAG.sub("", markup)))
-
-
-def readable(name: str, data: bytes) -> str:
-    """What a file says to a reader, for the scan: generated hashed names taken out; for
-    HTML and XML the visible text and then every attribute value (alt text, links); for
-    an SVG only its text (its numbers are drawing coordinates); for a Word document the
-    text of every part (body, headers, footers, properties)."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".docx":
-        return _document_text(data)
-    text = without_hashed_refs(data.decode("utf-8", errors="replace"))
-    if suffix == ".svg":
-        return visible_text(text)
-    if suffix in (".html", ".htm", ".xml"):
-        values = (a or b for a, b in _ATTRIBUTE.findall(text))
-        return visible_text(text) + "\n | " + " | ".join(html.unescape(v) for v in values)
-    return html.unescape(text)
-
-
-_WORD_BREAK = re.compile(r"</w:p>|<w:(?:tab|br|cr)\b[^>]*/>")
-
-
-def _document_text(data: bytes) -> str:
-    """A .docx as its reader sees it: the runs of a paragraph joined (a number split across
-    runs reads as one number), paragraphs, tabs and breaks apart."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            parts = [
-                package.read(n).decode("utf-8", "replace")
-                for n in sorted(package.namelist())
-                if n.endswith(".xml") and n.startswith(("word/", "docProps/"))
-            ]
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return data.decode("utf-8", errors="replace")  # not a package: read it as it is
-    return html.unescape(" | ".join(_TAG.sub("", _WORD_BREAK.sub(" | ", part)) for part in parts))
 
 
 def scan_files(files: Mapping[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:

@@ -8,9 +8,11 @@ The normal form is what a reader would read: every invisible format character
 (Unicode Cf: zero-width space, ZWJ/ZWNJ, word joiner, soft hyphen, BOM…) removed,
 letters, digits and + - . in compatibility forms folded as NFKC folds them (full-width
 ２, circled ②), the digits of every other script folded to 0–9, spaces, dashes and dots
-*between two digits* removed, and a
-+86/0086 country code dropped only where it starts a mobile number — never inside a
-longer run of digits (13800861234 stays a mobile, 990101199710086104 stays an ID).
+*between two digits* removed (and brackets and slashes: (138)0000-0001, 138/0000/0001),
+a run of Chinese numerals long enough to be a number read as digits, and a +86/0086
+(or a bare 86 before a mobile, as in wa.me/86…) dropped only where it starts a mobile
+number — never inside a longer run of digits (13800861234 stays a mobile,
+990101199710086104 stays an ID).
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ ID_CHECK = "10X98765432"
 # Python's \s covers Unicode white space (no-break, thin, ideographic spaces, line breaks).
 # Digits are ASCII by the time these run (every script's digits are folded first); a
 # pattern that begins with a character class lets the regex engine skip ahead quickly.
-_BETWEEN_DIGITS = re.compile(r"([0-9])[\s\-‐‑–—－.．·・]+(?=[0-9])")
+_BETWEEN_DIGITS = re.compile(r"([0-9])[\s\-‐‑–—－.．·・/／()（）]+(?=[0-9])")
+# The same without white space: two numbers a space apart are two numbers too (a phone
+# after a date, two phones in a row), so digits are also read with spaces kept.
+_BETWEEN_DIGITS_KEEP_SPACES = re.compile(r"([0-9])[\-‐‑–—－.．·・/／()（）]+(?=[0-9])")
+# Digits written as Chinese numerals (一三八零……): a run long enough to be a phone or an
+# ID number is read as digits; shorter runs are ordinary words (一二三, 十一月).
+_CHINESE_DIGITS = re.compile(r"[〇零一二三四五六七八九]{11,}")
+_CHINESE_TABLE = str.maketrans("〇零一二三四五六七八九", "00123456789")
 # The country code is found by its "86" (a literal is found quickly); the +/00 before it
 # and the start of a number are tested on each of the few hits.
 _COUNTRY = re.compile(r"86(?=1[3-9][0-9]{9}(?![0-9]))")
@@ -123,13 +132,16 @@ PLAIN_RANGES = (
 _NOT_PLAIN = re.compile(f"[^{PLAIN_RANGES}]")
 
 
-def normalise(text: str) -> str:
-    """The text as a reader reads it, for finding digits however they were typed."""
+def normalise(text: str, keep_spaces: bool = False) -> str:
+    """The text as a reader reads it, for finding digits however they were typed; with
+    ``keep_spaces``, digits a space apart stay apart."""
     if _NOT_PLAIN.search(text):
         table, bmp, astral = _fold()
         if bmp.search(text) or (_ASTRAL.search(text) and astral.search(text)):
             text = text.translate(table)
-    text = _BETWEEN_DIGITS.sub(r"\1", text)
+    if "零" in text or "〇" in text or "一" in text:
+        text = _CHINESE_DIGITS.sub(lambda m: m.group().translate(_CHINESE_TABLE), text)
+    text = (_BETWEEN_DIGITS_KEEP_SPACES if keep_spaces else _BETWEEN_DIGITS).sub(r"\1", text)
     return _without_country_code(text) if "86" in text else text
 
 
@@ -143,8 +155,9 @@ def _without_country_code(text: str) -> str:
             at -= 1
         elif at >= 2 and text[at - 2 : at] == "00":
             at -= 2
-        else:
-            continue
+        elif at > 0 and text[at - 1] in _ALNUM:
+            continue  # inside a longer number or word
+        # else: 86 and a mobile standing alone (wa.me/86…, tel:86…): the country code too
         if at < last or (at > 0 and text[at - 1] in _ALNUM):
             continue
         pieces.append(text[last:at])
