@@ -153,7 +153,6 @@ def _loader(layer: ThemeLayer) -> BaseLoader:
     return PackageLoader("site_builder", f"themes/{layer.name}/templates")
 
 
-@functools.lru_cache(maxsize=8)
 def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
     """One environment per theme: compiled templates are reused and, with ``compiled`` (a
     cache folder), kept between builds — Jinja checks each one against its template's
@@ -162,10 +161,21 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
     Jinja's auto_reload is off: it looked at a template file's time for every page
     rendered (three templates a page), and an edited template already gives another
     ``Theme`` (its ``files``), so the preview renders it with a new environment.
+
+    The folder is made (and its path made absolute) on every call, outside the memo: a
+    relative "cache/templates" from another working folder, or a cache folder removed
+    since, must not reach Jinja as a folder that is not there.
     """
+    if compiled is not None:
+        compiled = compiled.resolve()
+        compiled.mkdir(parents=True, exist_ok=True)
+    return _environment(theme, compiled)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(theme: Theme, compiled: Path | None) -> Environment:
     cache = None
     if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
         cache = FileSystemBytecodeCache(str(compiled))
     env = Environment(
         loader=ChoiceLoader([_loader(layer) for layer in theme.layers]),
