@@ -10,6 +10,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -492,3 +493,44 @@ def test_a_new_male_honouree_is_saved_as_male(bench: Workbench) -> None:
 
     yaml_text, _, _ = split_front_matter(path.read_text("utf-8"))
     assert any(line.startswith("性别:") and "男" in line for line in yaml_text.splitlines())
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["张三\n状态: 已审定", "张三\x00李四", "李四: 已审定 # x", "王五\r\n民族: 汉族"],
+)
+def test_a_typed_name_never_becomes_a_field(bench: Workbench, name: str) -> None:
+    """The name (and unit and category) go into the new record's YAML: a line break, a
+    NUL or YAML's own punctuation in them must stay part of the name."""
+    made = bench.handle(
+        "POST", f"{CAMPAIGN}/_new", _form(token=TOKEN, name=name, unit="甲\n状态: 已审定", category="快递员"),
+        ORIGIN,
+    )  # fmt: skip
+    assert made.status == 303, made.body.decode()[:500]
+    slug = made.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    path = bench.options.content / CAMPAIGN / "honorees" / slug / "index.md"
+    text = path.read_text("utf-8")
+    assert "\x00" not in text
+    from site_builder.load.text import parse_yaml, split_front_matter
+
+    doc = parse_yaml(split_front_matter(text)[0], first_line=2)
+    assert doc.problems == []  # no key twice, nothing that is not YAML
+    data = doc.data
+    assert "状态" not in data or data["状态"] != "已审定"
+    assert "民族" not in data or data["民族"] is None
+    assert data["姓名"].replace(" ", "") == "".join(name.replace("\x00", "").split())
+
+
+def test_a_name_too_long_is_a_message_and_slugs_stay_short(bench: Workbench) -> None:
+    long_name = "阿" * 300
+    made = bench.handle(
+        "POST", f"{CAMPAIGN}/_new", _form(token=TOKEN, name=long_name, unit="", category=""), ORIGIN
+    )
+    assert made.status == 400 and "超过了 64 个字" in made.body.decode()
+    uyghur = "阿卜杜热合曼·买买提艾力·库尔班江·阿不都克力木·吐尔逊·艾合买提江·热合曼"
+    made = bench.handle(
+        "POST", f"{CAMPAIGN}/_new", _form(token=TOKEN, name=uyghur, unit="", category=""), ORIGIN
+    )
+    assert made.status == 303
+    slug = made.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert 20 <= len(slug) <= 60 and not slug.endswith("-"), slug

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import yaml
+
 from ..errors import UsageError
+from ..model.fields import one_line
 from ..model.record import SLUG_RE
 from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, SITE_FILE
 from .slugs import slug_for
@@ -105,6 +108,16 @@ def new_campaign(content: Path, campaign_id: str) -> Path:
     return folder / CAMPAIGN_FILE
 
 
+MAX_NAME = 64  # characters: the longest names (Uyghur, with ·) have under forty
+
+
+def _quoted(value: str) -> str:
+    """``value`` as one YAML scalar: plain where that reads the same, quoted where a
+    character of it (": ", "#", a leading "[") would mean something else."""
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=1_000_000)
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
 def new_honoree(
     content: Path, campaign_id: str, name: str, unit: str = "", category: str = ""
 ) -> Path:
@@ -113,9 +126,15 @@ def new_honoree(
         raise UsageError(
             f"找不到活动“{campaign_id}”（{campaign / CAMPAIGN_FILE} 不存在）。请先运行 site-builder new campaign {campaign_id}。"
         )
-    name = "".join(name.split()) if any("\u4e00" <= ch <= "\u9fff" for ch in name) else name.strip()
+    name, unit, category = one_line(name), one_line(unit), one_line(category)
+    name = "".join(name.split()) if any("\u4e00" <= ch <= "\u9fff" for ch in name) else name
     if not name:
         raise UsageError("请写人选的姓名，例如 site-builder new honoree 2024-demo 张伟。")
+    if len(name) > MAX_NAME:
+        raise UsageError(
+            f"姓名有 {len(name)} 个字，超过了 {MAX_NAME} 个字。请只写姓名本身"
+            "（少数民族姓名可用“·”分隔各部分）。"
+        )
     honorees = campaign / HONOREES_DIR
     honorees.mkdir(exist_ok=True)
     taken = {p.name for p in honorees.iterdir() if p.is_dir()}
@@ -123,8 +142,10 @@ def new_honoree(
     folder = honorees / slug
     folder.mkdir()
     (folder / RECORD_FILE).write_text(
-        HONOREE_TEMPLATE.format(
-            name=name, unit=unit or "请填写推荐单位", category=category or "请填写类别"
+        HONOREE_TEMPLATE.format(  # each value one quoted line: nothing typed becomes a field
+            name=_quoted(name),
+            unit=_quoted(unit or "请填写推荐单位"),
+            category=_quoted(category or "请填写类别"),
         ),
         "utf-8",
     )

@@ -174,6 +174,9 @@ def _latin(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", folded.lower())
 
 
+MAX_SLUG = 60  # letters of a base slug: the longest Uyghur names fit their first words
+
+
 def base_slug(name: str) -> str:
     """张伟 → zhang-wei; 单国庆 → shan-guoqing; 阿依古丽·买买提 → ayiguli-maimaiti."""
     name = unicodedata.normalize("NFKC", name).strip()
@@ -191,6 +194,9 @@ def base_slug(name: str) -> str:
     else:
         words = [_latin(w) for w in re.split(r"[^A-Za-z0-9]+", unicodedata.normalize("NFKD", name))]
     slug = "-".join(w for w in (re.sub(r"[^a-z0-9]", "", w) for w in words) if w)
+    if len(slug) > MAX_SLUG:  # a folder name and an address stay short, whole words kept
+        cut = slug[: MAX_SLUG + 1].rfind("-")
+        slug = slug[: cut if cut >= MAX_SLUG // 2 else MAX_SLUG].rstrip("-")
     return slug or "renxuan"
 
 
