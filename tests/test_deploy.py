@@ -101,6 +101,7 @@ class Server:
     yaml: Callable[[int], str]  # the 发布 target in site.yaml, for a port
     files: Callable[[], dict[str, bytes]]  # what is published there now
     env: dict[str, str]
+    root: Path | None = None  # the published folder, for a server on this computer
 
 
 # --- servers -----------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ def ftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     def yaml(p: int) -> str:
         return f"  - {{名称: host, 类型: ftp, 主机: 127.0.0.1, 端口: {p}, 用户名: officer, 目录: site}}\n"
 
-    yield Server("ftp", port, yaml, files, {"SITE_BUILDER_FTP_PASSWORD": "secret"})
+    yield Server("ftp", port, yaml, files, {"SITE_BUILDER_FTP_PASSWORD": "secret"}, home / "site")
     server.close_all()
 
 
@@ -209,7 +210,7 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             f"用户名: {getpass.getuser()}, 密钥文件: '{work / 'client'}', 路径: '{root}'}}\n"
         )
 
-    yield Server("sftp", port, yaml, files, {})
+    yield Server("sftp", port, yaml, files, {}, root)
     process.terminate()
     process.wait(timeout=10)
 
@@ -226,7 +227,7 @@ def folder_server(tmp_path: Path) -> Server:
         )
 
     return Server(
-        "folder", 0, lambda _: f"  - {{名称: www, 类型: 文件夹, 路径: '{root}'}}\n", files, {}
+        "folder", 0, lambda _: f"  - {{名称: www, 类型: 文件夹, 路径: '{root}'}}\n", files, {}, root
     )
 
 

@@ -10,7 +10,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -3,6 +3,7 @@ bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -41,3 +42,13 @@ class FolderRemote(Remote):
 
     def delete(self, path: str) -> None:
         self.root.joinpath(*path.split("/")).unlink(missing_ok=True)
+
+    def prune(self, deleted: list[str]) -> None:
+        """Folders the deletions left empty go, deepest first (never the root itself)."""
+        folders = {self.root.joinpath(*path.split("/")).parent for path in deleted}
+        chains = {
+            f for folder in folders for f in (folder, *folder.parents) if self.root in f.parents
+        }
+        for folder in sorted(chains, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):  # refused while it still holds something
+                folder.rmdir()

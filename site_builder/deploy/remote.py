@@ -40,6 +40,13 @@ class Remote:
     def delete(self, path: str) -> None:
         raise NotImplementedError
 
+    def begin(self, known: dict[str, str]) -> None:
+        """Before anything is sent: forget what this deploy will touch (servers keep a
+        manifest; others read their state from the target itself)."""
+
+    def prune(self, deleted: list[str]) -> None:
+        """After the deletions: remove the folders they left empty (where there are any)."""
+
     def finish(self, published: dict[str, str]) -> None:
         """Record what is now published (servers keep a manifest; others need none)."""
 

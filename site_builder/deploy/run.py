@@ -21,6 +21,7 @@ from ..gate import Gate
 from ..model.config import SiteConfig
 from ..model.targets import AnyTarget, S3Target
 from ..write.output import MARKER
+from ..write.swap import checkpoint
 from .plan import Plan, local_files, make_plan
 from .remote import Remote
 from .remotes import open_remote, remote_kind
@@ -102,10 +103,14 @@ def deploy(
                 "或在 site.yaml 的这个目标里写“最多删除: …”。"
             )
         total = len(plan.uploads) + len(plan.deletes)
+        touched = {f.path for f in plan.uploads} | set(plan.deletes)
+        known = {p: h for p, h in listing.items() if h and p not in touched}
+        _attempt(target, remote, lambda: remote.begin(known))
         for done, file in enumerate(plan.uploads, start=1):
             data = sent.pop(file.path)  # exactly the bytes the gate passed
             _attempt(target, remote, functools.partial(remote.upload, file, data))
             report.sent.append(f"+{file.path}")
+            checkpoint(f"uploaded-{done}")  # tests kill a deploy after its Nth file
             if progress:
                 progress(done, total)
         for done, path in enumerate(plan.deletes, start=len(plan.uploads) + 1):
@@ -113,6 +118,7 @@ def deploy(
             report.sent.append(f"-{path}")
             if progress:
                 progress(done, total)
+        _attempt(target, remote, lambda: remote.prune(plan.deletes))
         _attempt(target, remote, lambda: remote.finish({p: f.sha256 for p, f in local.items()}))
         report.written = True
         return report

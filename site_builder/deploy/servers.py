@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import DeployError
 from ..model.targets import AnyTarget, ServerTarget
+from ..write.swap import checkpoint
 from .plan import LocalFile
 from .remote import MANIFEST, TEMP_SUFFIX, Remote
 
@@ -33,6 +34,7 @@ class _ServerRemote(Remote):
     def __init__(self, target: AnyTarget) -> None:
         assert isinstance(target, ServerTarget)
         super().__init__(target)
+        self.leftovers: list[str] = []
         self.root = "/" + target.prefix.strip("/") if target.prefix.strip("/") else "."
         self.made: set[str] = set()
         self.reconnect()
@@ -40,27 +42,81 @@ class _ServerRemote(Remote):
     def full(self, path: str) -> str:
         return posixpath.join(self.root, path)
 
+    @property
+    def manifest(self) -> str:
+        """Where the manifest is kept: beside the published folder, so a reader cannot
+        download it (only when the folder is the account's root is it inside)."""
+        if self.root in (".", "/"):
+            return self.full(MANIFEST)
+        parent, name = posixpath.split(self.root.rstrip("/"))
+        return posixpath.join(parent or "/", f"{MANIFEST.removesuffix('.json')}.{name}.json")
+
     def listing(self) -> dict[str, str | None]:
         manifest: dict[str, str] = {}
-        try:
-            loaded = json.loads(self.read(self.full(MANIFEST)))
+        for where in (self.manifest, self.full(MANIFEST)):  # the old place, inside, too
+            try:
+                loaded = json.loads(self.read(where))
+            except (OSError, ValueError, ftplib.Error):
+                continue
             manifest = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError, ftplib.Error):
-            pass
-        return {path: manifest.get(path) for path in self.walk() if path != MANIFEST}
+            break
+        self.leftovers = []
+        found: dict[str, str | None] = {}
+        for path in self.walk():
+            if path.endswith(TEMP_SUFFIX):
+                self.leftovers.append(path)  # an upload a kill interrupted
+            elif path != MANIFEST:
+                found[path] = manifest.get(path)
+        return found
+
+    def begin(self, known: dict[str, str]) -> None:
+        """Before anything is sent: what a killed deploy left half-written goes, and the
+        manifest keeps only ``known`` (the files this deploy will not touch), so if this
+        one is killed too, the next finds every touched file unknown and sends it again."""
+        for path in self.leftovers:
+            with contextlib.suppress(OSError, ftplib.Error):
+                self.remove(self.full(path))
+        self._write_manifest(known)
 
     def upload(self, file: LocalFile, data: bytes) -> None:
         target = self.full(file.path)
         self.makedirs(posixpath.dirname(target))
         temp = target + TEMP_SUFFIX
         self.write(temp, data)
+        checkpoint("part-written")  # tests kill a deploy here, a file half-sent
         self.rename(temp, target)
 
     def finish(self, published: dict[str, str]) -> None:
-        data = json.dumps(published, sort_keys=True, indent=0).encode()
-        temp = self.full(MANIFEST) + TEMP_SUFFIX
-        self.write(temp, data)
-        self.rename(temp, self.full(MANIFEST))
+        self._write_manifest(published)
+
+    def _write_manifest(self, entries: dict[str, str]) -> None:
+        data = json.dumps(entries, sort_keys=True, indent=0).encode()
+        for where in (self.manifest, self.full(MANIFEST)):
+            try:
+                self.write(where + TEMP_SUFFIX, data)
+                self.rename(where + TEMP_SUFFIX, where)
+            except (OSError, ftplib.error_perm):
+                continue  # no right to write beside the folder: inside it, then
+            if where != self.full(MANIFEST):
+                with contextlib.suppress(OSError, ftplib.Error):
+                    self.remove(self.full(MANIFEST))  # from the old place, where readers see it
+            return
+        raise DeployError(f"发布目标“{self.target.name}”上无法写入发布记录（{self.manifest}）")
+
+    def delete(self, path: str) -> None:
+        try:
+            self.remove(self.full(path))
+        except (OSError, ftplib.error_perm):
+            if self.exists(self.full(path)):
+                raise  # it is there and cannot be removed: say so
+            # gone already (an earlier, interrupted deploy): nothing to do
+
+    def prune(self, deleted: list[str]) -> None:
+        """Folders that the deletions left empty are removed, deepest first."""
+        folders = {posixpath.dirname(p) for p in deleted}
+        for folder in sorted({f for d in folders for f in _ancestors(d)}, key=len, reverse=True):
+            with contextlib.suppress(OSError, ftplib.Error):
+                self.rmdir(self.full(folder))  # refused while it still holds something
 
     def makedirs(self, folder: str) -> None:
         parts = [p for p in folder.split("/") if p and p != "."]
@@ -86,6 +142,21 @@ class _ServerRemote(Remote):
 
     def walk(self) -> Iterator[str]:
         raise NotImplementedError
+
+    def remove(self, path: str) -> None:
+        raise NotImplementedError
+
+    def rmdir(self, path: str) -> None:
+        raise NotImplementedError
+
+    def exists(self, path: str) -> bool:
+        raise NotImplementedError
+
+
+def _ancestors(folder: str) -> list[str]:
+    """ "a/b/c" → ["a/b/c", "a/b", "a"]; "" → []."""
+    parts = [p for p in folder.split("/") if p]
+    return ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 class SftpRemote(_ServerRemote):
@@ -156,8 +227,18 @@ class SftpRemote(_ServerRemote):
                 else:
                     yield path
 
-    def delete(self, path: str) -> None:
-        self.sftp.remove(self.full(path))
+    def remove(self, path: str) -> None:
+        self.sftp.remove(path)
+
+    def rmdir(self, path: str) -> None:
+        self.sftp.rmdir(path)
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.sftp.stat(path)
+        except OSError:
+            return False
+        return True
 
     def close(self) -> None:
         self.transport.close()
@@ -241,8 +322,18 @@ class FtpRemote(_ServerRemote):
                 elif facts.get("type") == "file":
                     yield path
 
-    def delete(self, path: str) -> None:
-        self.ftp.delete(self.full(path))
+    def remove(self, path: str) -> None:
+        self.ftp.delete(path)
+
+    def rmdir(self, path: str) -> None:
+        self.ftp.rmd(path)
+
+    def exists(self, path: str) -> bool:
+        folder, name = posixpath.split(path)
+        try:
+            return any(entry == name for entry, _ in self.ftp.mlsd(folder or ".", ["type"]))
+        except ftplib.error_perm:
+            return False
 
     def close(self) -> None:
         try:
