@@ -7,6 +7,7 @@ Exit codes: 0 success · 1 content problems (every one listed) · 2 usage error 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -77,7 +78,8 @@ def make_parser() -> ChineseParser:
     parser = ChineseParser(
         prog="site-builder",
         description="为工会“最美劳动者”等选树宣传活动生成静态宣传网站。\n"
-        "常用：site-builder build（生成 output/）、site-builder check（只检查内容）。",
+        "直接运行 site-builder（不加命令）即打开浏览器里的工作台；"
+        "其他常用：site-builder build（生成 output/）、site-builder check（只检查内容）。",
         epilog="退出码：0 成功；1 内容有错误（全部列出）；2 命令用法错误；70 程序内部错误。",
     )
     parser.add_argument(
@@ -130,13 +132,19 @@ def make_parser() -> ChineseParser:
 
     p = sub.add_parser(
         "serve",
-        help="本地预览：保存即自动刷新",
+        aliases=["工作台"],
+        help="打开工作台和本地预览（不写命令直接运行 site-builder 也是这个）：保存即自动刷新",
         description="在本机生成并预览网站，修改内容并保存后浏览器自动刷新；内容有错时页面显示错误说明。"
         "不会改动 output/。按 Ctrl-C 停止。",
     )
     _common(p)
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
-    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("SITE_BUILDER_PORT") or 8000),
+        help="端口（默认 8000，或环境变量 SITE_BUILDER_PORT）",
+    )
     p.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
     p.add_argument(
         "--lan",

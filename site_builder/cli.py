@@ -38,6 +38,19 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+def run_workbench() -> None:
+    """``site-builder-gui``: the desktop shortcut's start, with no console window (pythonw
+    on Windows): the workbench in the browser, in the folder the shortcut starts in. Its
+    messages, with no console to show them, go to .site-builder-workbench.log there;
+    the workbench's 退出 button stops it."""
+    if sys.stdout is None or sys.stderr is None:
+        log = open(".site-builder-workbench.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+        sys.stdout = sys.stderr = log
+    code = main(["工作台"])
+    sys.stdout.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # A build makes hundreds of thousands of objects that live until it ends (records,
     # pages); at the default threshold (700 allocations) the collector walked them ~300
@@ -45,10 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # still collected, in larger steps.
     gc.set_threshold(10_000, 10, 10)
     parser = make_parser()
-    args = parser.parse_args(argv)
+    # No command: the officer's start (a desktop shortcut, a double-click): the workbench
+    # in the browser, on this computer only.
+    args = parser.parse_args(argv if argv is None or list(argv) else ["工作台"])
     if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+        args = parser.parse_args(["工作台"])
+    if args.command == "工作台":
+        args.command, args.open = "serve", True
     out = Console(stderr=False, highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -183,6 +199,8 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import signal
+    import threading
     import webbrowser
 
     from .dev.serve import lan_addresses, start
@@ -203,6 +221,8 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise UsageError(
             f"无法在 {host}:{args.port} 启动预览（{exc.strerror}）。请换一个端口：--port 8001"
         ) from None
+    if server.admin_url:
+        out.print(f"工作台：{server.admin_url}  （在浏览器里编辑内容、生成网站）", markup=False)
     if args.lan:
         from .media.qr import terminal_qr
 
@@ -219,17 +239,25 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
                 markup=False,
             )
     out.print(
-        f"预览地址：{server.url_on('127.0.0.1')}  （修改内容后自动刷新，按 Ctrl-C 停止）",
+        f"预览地址：{server.url_on('127.0.0.1')}  （修改内容后自动刷新，按 Ctrl-C 或关闭本窗口停止）",
         markup=False,
     )
     if args.open:
         webbrowser.open(server.admin_url or server.url_on("127.0.0.1"))
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.shutdown()
-        out.print("预览已停止。", markup=False)
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopped.set()  # Ctrl-C, the console window closed, a service manager's SIGTERM
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    if server.workbench is not None:
+        server.workbench.on_quit = stopped.set  # the workbench's own 退出 button
+    while not stopped.wait(3600):
+        pass
+    server.shutdown()
+    out.print("预览已停止。", markup=False)
     return EXIT_OK
 
 

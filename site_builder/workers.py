@@ -10,6 +10,7 @@ parent breaks when the parent dies, and the worker ends with it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -18,15 +19,23 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1
+# Sockets of this process that its workers must not keep open (the preview's listening
+# socket: a worker forked while it serves would otherwise hold its port after it stops).
+NOT_INHERITED: set[int] = set()
 
 
 def worker_pool(max_workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        max_workers=max_workers, initializer=_die_with, initargs=(os.getpid(),)
+        max_workers=max_workers,
+        initializer=_die_with,
+        initargs=(os.getpid(), tuple(sorted(NOT_INHERITED))),
     )
 
 
-def _die_with(parent: int) -> None:
+def _die_with(parent: int, not_inherited: tuple[int, ...] = ()) -> None:
+    for fd in not_inherited:  # forked with the parent's sockets: let go of its port
+        with contextlib.suppress(OSError):
+            os.close(fd)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     elif os.name == "posix":  # pragma: no cover - macOS

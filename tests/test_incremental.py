@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.errors import ContentError
 from site_builder.model.urls import is_hashed
-from site_builder.pages.theme import make_environment
+from site_builder.pages import theme as theme_module
 
 from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, record, valid_id
 
@@ -99,7 +99,7 @@ def test_theme_change_renders_every_page(scratch: Scratch, tmp_path: Path) -> No
     (theme / "templates" / "404.html").write_text(
         '{% extends "base.html" %}{% block main %}<p id="edited">y</p>{% endblock %}', "utf-8"
     )
-    make_environment.cache_clear()
+    theme_module._environment.cache_clear()  # a new process: no environment memoised
     scratch.build()
     assert scratch.html("404.html").select_one("#edited") is not None
     assert any((scratch.root / "cache" / "templates").iterdir())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,24 @@ def test_label_maps_come_from_the_schema() -> None:
             assert LABELS[label] == RECORD_LABELS[key], label
     assert set(FORM_SYNONYMS.values()) <= set(RECORD_LABELS.values())
     assert "状态" not in LABELS and "证件照" not in LABELS
+
+
+def test_every_command_in_readme_runs_as_pasted() -> None:
+    """A line the officer copies from README into cmd or PowerShell is the command alone:
+    no trailing ':: 注释' or '# 注释' (cmd passes them on as arguments), no '&&' (not in
+    Windows PowerShell 5), nothing but the program and its arguments."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```(bat|cmd|powershell|shell|sh|bash)\n(.*?)```", text, re.S)
+    lines = [
+        (kind, line.strip())
+        for kind, body in blocks
+        for line in body.splitlines()
+        if line.strip() and not (kind == "bash" and line.lstrip().startswith("# "))
+    ]
+    assert len(lines) >= 8
+    programs = ("py ", "pipx ", "python3 ", "mkdir ", "cd ", "site-builder", "bash ")
+    for kind, line in lines:
+        assert line.startswith(programs), (kind, line)
+        assert " :: " not in line and " # " not in line and "&&" not in line, (kind, line)
+        if kind != "bash":
+            assert not line.startswith("bash "), line

@@ -33,6 +33,7 @@ from ..model.source import SITE_FILE
 from ..pipeline import BuildOptions, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
+from ..workers import NOT_INHERITED
 from .handler import make_handler
 from .state import DevState
 
@@ -139,6 +140,7 @@ class Server:
     httpd: http.server.ThreadingHTTPServer
     stop: threading.Event
     thread: threading.Thread
+    workbench: Workbench | None = None
 
     @property
     def url(self) -> str:
@@ -165,8 +167,11 @@ class Server:
     def shutdown(self) -> None:
         self.stop.set()
         self.httpd.shutdown()
+        NOT_INHERITED.discard(self.httpd.socket.fileno())
         self.httpd.server_close()
-        self.thread.join(timeout=5)
+        # A rendering under way is not waited for: the preview writes only the cache, each
+        # file atomically, and its workers end with this process.
+        self.thread.join(timeout=0.5)
 
 
 def lan_addresses() -> list[str]:
@@ -212,6 +217,7 @@ def start(
     bench = None if token else Workbench(options, secrets.token_urlsafe(24), set())
     handler = make_handler(site.state, bench)
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
+    NOT_INHERITED.add(httpd.socket.fileno())  # image workers forked later must not hold it
     if bench is not None:
         bound = int(httpd.server_address[1])
         bench.origins.update({f"http://127.0.0.1:{bound}", f"http://localhost:{bound}"})
@@ -235,4 +241,4 @@ def start(
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
-    return Server(site, httpd, stop, thread)
+    return Server(site, httpd, stop, thread, bench)

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..checks.privacy import privacy_detector
 from ..checks.site import check_site
-from ..errors import ContentError, PhotoError, Problem, Problems, UsageError, disk_problem
+from ..errors import PhotoError, Problem, Problems, UsageError
 from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree
@@ -34,9 +34,7 @@ from ..model.record import RECORD_ALIASES, STATUS_LABELS
 from ..model.source import Campaign, HonoreeSource, Site, honoree_order
 from ..model.story import render_story
 from ..options import BuildOptions
-from ..pipeline import build
 from ..write.atomic import atomic_write
-from ..write.output import write_zip
 from .edit import edit_record
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
@@ -59,6 +57,7 @@ from .record_form import (
 )
 from .response import XLSX, Response, attachment
 from .routes import Request, bind
+from .site_actions import build_site, quit_workbench, site_zip
 from .uploads import Files, store_uploads, stored
 
 
@@ -70,6 +69,7 @@ class Workbench:
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.on_quit: Callable[[], None] | None = None  # set by the server that carries it
         self.env = Environment(
             loader=PackageLoader("site_builder", "workbench/templates"),
             autoescape=True,
@@ -296,37 +296,6 @@ class Workbench:
             "message.html", 200, title="已更新状态", text=note, back=f"/_admin/{campaign.id}/"
         )
 
-    def _build(self) -> Response:
-        """The real build, into the same output/ as ``site-builder build``, and its zip."""
-        options = BuildOptions(
-            content=self.options.content,
-            output=self.options.output,
-            cache=self.options.cache,
-            display_root=self.options.content.resolve().parent,
-        )
-        try:
-            result = build(options)
-        except ContentError as exc:
-            return self.page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
-        except UsageError as exc:
-            return self.page("message.html", 200, title="无法生成网站", text=str(exc))
-        except OSError as exc:
-            if disk_problem(exc) is None:
-                raise
-            return self.page("message.html", 200, title="无法生成网站", text=disk_problem(exc))
-        write_zip(self.options.output, self._zip_path())
-        return self.page("build.html", 200, ok=True, result=result, output=self.options.output)
-
-    def _zip_path(self) -> Path:
-        return self.options.cache_dir / "workbench" / "site.zip"
-
-    def _download(self, path: Path, kind: str, name: str) -> Response:
-        if not path.is_file():
-            return self.page(
-                "message.html", 404, title="还没有生成压缩包", text="请先点“生成网站”。"
-            )
-        return Response(200, path.read_bytes(), kind, {"Content-Disposition": attachment(name)})
-
     def _new_campaign(self, campaign_id: str) -> Response:
         try:
             path = new_campaign(self.options.content, campaign_id)
@@ -427,8 +396,9 @@ Action = Callable[[Workbench, Request], Response]
 # checked for the token and origin before any route is looked at.
 ROUTES: list[tuple[str, str, Action]] = [
     ("GET", "", Workbench._home),
-    ("POST", "_build", lambda wb, r: wb._build()),
-    ("*", "_site.zip", lambda wb, r: wb._download(wb._zip_path(), "application/zip", "site.zip")),
+    ("POST", "_build", lambda wb, r: build_site(wb)),
+    ("POST", "_quit", lambda wb, r: quit_workbench(wb)),
+    ("*", "_site.zip", lambda wb, r: site_zip(wb)),
     ("POST", "_new", lambda wb, r: wb._new_campaign(one(r.form, "id").strip())),
     ("GET", "{campaign}", lambda wb, r: wb._campaign(r.site, r.c, r.problems)),
     ("POST", "{campaign}", lambda wb, r: wb._bulk_status(r.c, r.form)),
