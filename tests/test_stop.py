@@ -65,10 +65,10 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _start(folder: Path, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+def _start(folder: Path, *args: str, quiet: bool = True) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", *args, "--port", str(port), "-q"],
+        [sys.executable, "-m", "site_builder", *args, "--port", str(port), *(["-q"] * quiet)],
         cwd=folder, env=_env(), start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -156,3 +156,41 @@ def test_the_desktop_shortcut_starts_without_a_console(tmp_path: Path) -> None:
     assert process.returncode == 0
     log = (folder / ".site-builder-workbench.log").read_text("utf-8")
     assert f"工作台：http://127.0.0.1:{port}/_admin/" in log
+
+
+def test_an_empty_folder_starts_at_the_new_site_page(tmp_path: Path) -> None:
+    """The officer's very first start, in an empty folder: the workbench offers to make the
+    site, the preview says there is none yet (not an internal error), the watcher waits
+    quietly, and once made the preview shows it without a restart."""
+    process, port = _start(tmp_path, "serve", quiet=False)  # its log is read below
+    _wait_for(lambda: _answers(port))
+    status, page = _get(port, "/_admin/")
+    assert status == 200 and "新建网站" in page and str(tmp_path.resolve()) in page
+    status, preview = _get(port, "/")
+    assert status == 200 and "还没有网站" in preview and "程序内部错误" not in preview
+    token = re.search(r'name="token" value="([^"]+)"', page)
+    assert token is not None
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = (
+        "token="
+        + token.group(1)
+        + "&organiser=%E7%84%A6%E4%BD%9C%E5%B8%82%E6%80%BB%E5%B7%A5%E4%BC%9A&base_url="
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://127.0.0.1:{port}",
+    }
+    connection.request("POST", "/_admin/_new_site", body, headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 303
+    assert "主办单位: 焦作市总工会" in (tmp_path / "content/site.yaml").read_text("utf-8")
+
+    def shows_the_site() -> bool:
+        return "焦作市总工会" in _get(port, "/zuimei/")[1]
+
+    _wait_for(shows_the_site, seconds=60)
+    os.kill(process.pid, signal.SIGTERM)
+    out, _ = process.communicate(timeout=5)
+    assert "监视文件变化时出错" not in out.decode() and "程序内部错误" not in out.decode()

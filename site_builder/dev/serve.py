@@ -26,7 +26,7 @@ from pathlib import Path
 
 import watchfiles
 
-from ..errors import ContentError, Problem, Problems, TextFileError
+from ..errors import ContentError, Problem, Problems, TextFileError, UsageError
 from ..load.content import parse_site
 from ..load.text import read_text
 from ..model.source import SITE_FILE
@@ -87,6 +87,17 @@ class DevSite:
                 if name in self.state.files:
                     files[name] = self.state.files[name]
             done.gate.check(files, Path("(预览)"))
+        except UsageError as exc:  # no site here yet (an empty folder): say where to make one
+            empty = not (self.options.content / SITE_FILE).is_file()
+            problem = Problem(
+                "（预览）",
+                None,
+                "",
+                "这个文件夹里还没有网站" if empty else str(exc),
+                "请打开工作台新建网站：地址在启动时的窗口第一行，形如 http://127.0.0.1:8000/_admin/",
+            )
+            self.state.publish(problems=[problem], detail="", preparing=False)
+            return
         except ContentError as exc:
             self.state.publish(problems=exc.problems, detail="", preparing=False)
             self.log(f"发现 {len(exc.problems)} 个错误，浏览器里显示错误说明：")
@@ -117,10 +128,13 @@ def watch_paths(options: BuildOptions) -> list[Path]:
     return paths
 
 
-def changes(paths: list[Path], stop: threading.Event, debounce_ms: int = 25) -> Iterator[set[Path]]:
+def changes(
+    paths: list[Path], stop: threading.Event, debounce_ms: int = 25, recursive: bool = True
+) -> Iterator[set[Path]]:
     """Batches of changed files: a burst of saves within the debounce window is one batch."""
     for batch in watchfiles.watch(
         *paths,
+        recursive=recursive,
         debounce=1600,
         step=debounce_ms,
         stop_event=stop,
@@ -228,13 +242,23 @@ def start(
     def loop() -> None:
         site.rebuild()
         # rebuild() never raises; if watching itself fails (a folder removed and put back),
-        # watch again rather than leave a server that no longer notices saves.
+        # watch again rather than leave a server that no longer notices saves. With no
+        # content/ yet (an empty folder), the folder it will appear in is watched, not
+        # recursively, until it does; then content/ itself.
         while not stop.is_set():
+            waiting = not options.content.is_dir()
+            paths = [options.content.resolve().parent] if waiting else watch_paths(options)
             try:
-                for batch in changes(watch_paths(options), stop):
+                for batch in changes(paths, stop, recursive=not waiting):
+                    if waiting:
+                        if options.content.is_dir():
+                            site.rebuild()
+                            break  # watch content/ from now on
+                        continue
                     if batch:
                         site.rebuild(batch)
-                return
+                else:
+                    return  # stopped
             except Exception as exc:
                 log(f"监视文件变化时出错（{exc}），1 秒后重试。")
                 stop.wait(1.0)

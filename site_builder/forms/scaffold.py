@@ -83,12 +83,21 @@ HONOREE_TEMPLATE = """\
 """
 
 
-def new_site(content: Path, organiser: str = "示例市总工会") -> Path:
+def new_site(content: Path, organiser: str = "示例市总工会", base_url: str = "") -> Path:
+    """content/site.yaml from the scaffold, with the organiser (and the site's address,
+    when it is known already) filled in."""
     path = content / SITE_FILE
     if path.exists():
         raise UsageError(f"{path} 已存在，不会覆盖。")
+    organiser = one_line(organiser) or "示例市总工会"
+    text = SITE_TEMPLATE.format(organiser=organiser, year=dt.date.today().year)
+    text = text.replace(f"主办单位: {organiser}", f"主办单位: {_quoted(organiser)}", 1)
+    if one_line(base_url):
+        text = text.replace(
+            "网址: https://www.example.org/zuimei/", f"网址: {_quoted(one_line(base_url))}"
+        )
     content.mkdir(parents=True, exist_ok=True)
-    path.write_text(SITE_TEMPLATE.format(organiser=organiser, year=dt.date.today().year), "utf-8")
+    path.write_text(text, "utf-8")
     return path
 
 

@@ -27,11 +27,11 @@ from ..checks.site import check_site
 from ..errors import PhotoError, Problem, Problems, UsageError
 from ..forms.export import export
 from ..forms.importing import run_import
-from ..forms.scaffold import new_campaign, new_honoree
+from ..forms.scaffold import new_campaign, new_honoree, new_site
 from ..load.content import load_site, parse_record
 from ..load.text import with_body
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
-from ..model.source import Campaign, HonoreeSource, Site, honoree_order
+from ..model.source import SITE_FILE, Campaign, HonoreeSource, Site, honoree_order
 from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
@@ -115,6 +115,8 @@ class Workbench:
                 title="请求被拒绝",
                 text="这个请求不是从本机的工作台发出的，没有做任何改动。",
             )
+        if not (self.options.content / SITE_FILE).is_file():
+            return self._no_site_yet(method, parts, form)
         problems = Problems(display_root=self.options.content.resolve())
         site = load_site(self.options.content, problems)
         if site is None:
@@ -157,6 +159,17 @@ class Workbench:
         return self._record(
             r.c, r.h, form_values(r.h), [], saved="saved" in r.query, message=message
         )
+
+    def _no_site_yet(self, method: str, parts: list[str], form: Form) -> Response:
+        """An empty folder (the officer's first start): offer to make the site here."""
+        if method == "POST" and parts == ["_new_site"]:
+            try:
+                new_site(self.options.content, one(form, "organiser"), one(form, "base_url"))
+            except UsageError as exc:
+                return self.page("message.html", 400, title="没有新建网站", text=str(exc))
+            return Response(303, headers={"Location": "/_admin/"})
+        folder = self.options.content.resolve().parent
+        return self.page("welcome.html", 200, folder=str(folder))
 
     def _allowed(self, form: Form, origin: str | None) -> bool:
         given = one(form, "token")
