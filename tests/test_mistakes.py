@@ -208,3 +208,19 @@ def test_a_site_address_too_long_for_a_qr_code_is_named(
     out = capsys.readouterr().err
     assert "content/site.yaml:3: 网址 — 网址过长（3027 个字符）" in out
     assert "不超过 200 个字符" in out
+
+
+def test_a_full_width_colon_inside_a_list_item_is_named(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'- 名称：焦作市马村区总工会' is one string to YAML: it was taken as a unit named
+    '名称：…'. It is the key line's mistake inside a list item, and named as one."""
+    campaign = scratch.campaign / "campaign.yaml"
+    text = campaign.read_text("utf-8")
+    campaign.write_text(
+        text.replace("  - {名称: 乙区总工会, 名额: 4}", "  - 名称：焦作市马村区总工会"), "utf-8"
+    )
+    monkeypatch.chdir(scratch.root)
+    assert main(["check", "--content", "content"]) == 1
+    out = capsys.readouterr().out
+    assert "推荐单位 第2项" in out and "中文冒号" in out and "名称: " in out

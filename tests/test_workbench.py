@@ -533,3 +533,24 @@ def test_a_name_too_long_is_a_message_and_slugs_stay_short(bench: Workbench) -> 
     assert made.status == 303
     slug = made.headers["Location"].rstrip("/").rsplit("/", 1)[1]
     assert 20 <= len(slug) <= 60 and not slug.endswith("-"), slug
+
+
+def test_undo_steps_back_through_the_saves_and_never_forward(bench: Workbench) -> None:
+    """撤销 twice goes two saves back; a third time there is nothing left to undo (it used
+    to toggle: the second click brought back the save the first had undone)."""
+    path = bench.options.content / CAMPAIGN / "honorees/chen-lixin/index.md"
+    first = path.read_text("utf-8")
+    for value in ("回族", "满族"):
+        form = _record_form(bench, CAMPAIGN, "chen-lixin")
+        form["f.ethnicity"] = [value]
+        assert bench.handle("POST", f"{CAMPAIGN}/chen-lixin/", form, ORIGIN).status == 303
+    second = first.replace("民族: 汉族", "民族: 回族")
+    undo = (f"{CAMPAIGN}/chen-lixin/undo", _form(token=TOKEN), ORIGIN)
+    assert bench.handle("POST", *undo).status == 303
+    assert path.read_text("utf-8") == second
+    assert bench.handle("POST", *undo).status == 303
+    assert path.read_text("utf-8") == first
+    assert bench.handle("POST", *undo).status == 404  # nothing further back
+    assert path.read_text("utf-8") == first
+    undone = list((bench.options.cache_dir / "workbench/history/undone").rglob("*.bak"))
+    assert len(undone) == 2  # what 撤销 replaced is kept, not lost

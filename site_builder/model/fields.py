@@ -16,6 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ..errors import FieldError
+
 Privacy = Literal["public", "notice", "private"]
 
 
@@ -181,4 +183,15 @@ class FromText(Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
-        return {cls.text_field: value} if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        # "- 名称：焦作市马村区总工会" is valid YAML (one string), and the same mistake as
+        # "名称：…" on a key line: a full-width colon where YAML needs ": ".
+        label, colon, _ = value.partition("：")
+        if colon and label.strip() in {lbl for d in fields_of(cls) for lbl in d.labels}:
+            raise FieldError(
+                f"“{value}”里用了中文冒号“：”，YAML 需要英文冒号",
+                f"把“{label.strip()}：”改成“{label.strip()}: ”（英文冒号加一个空格），"
+                "并用花括号写成一项，例如 {名称: 甲县总工会, 名额: 2}",
+            )
+        return {cls.text_field: value}

@@ -11,7 +11,6 @@ that were loaded, so no request can name a file outside content/.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import shutil
 import threading
@@ -36,6 +35,7 @@ from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_record
+from .history import History
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -69,6 +69,9 @@ class Workbench:
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.history = History(
+            self.options.cache_dir / "workbench" / "history", self.options.content
+        )
         self.on_quit: Callable[[], None] | None = None  # set by the server that carries it
         self.env = Environment(
             loader=PackageLoader("site_builder", "workbench/templates"),
@@ -220,7 +223,7 @@ class Workbench:
             "record.html", status, campaign=campaign, h=h, values=values, fields=form_fields(),
             by_field=by_field, saved=saved, message=message, typed=typed or [],
             digest=digest(h.path.read_text("utf-8")),
-            status_labels=STATUS_LABELS, undo=self._undo_path(h).is_file(),
+            status_labels=STATUS_LABELS, undo=self.history.can_undo(h.path),
             photos=photo_rows(h), portrait=h.record.portrait,
             default_portrait=next((p.name for p in h.folder.glob("portrait.*")), ""),
         )  # fmt: skip
@@ -261,8 +264,7 @@ class Workbench:
                 campaign, h, wanted, problems, saved=False, status=422,
                 message="有错误，没有保存：请按各项下面的说明修改后再保存。",
             )  # fmt: skip
-        undo = self._undo_path(h)
-        atomic_write(undo, text.encode())
+        self.history.keep(h.path, text.encode())
         atomic_write(h.path, new_text.encode())
         return Response(
             303, headers={"Location": f"/_admin/{campaign.id}/{h.folder.name}/?saved=1"}
@@ -299,7 +301,7 @@ class Workbench:
                 continue
             new = edit_record(text, {"status": status})
             if new != text:
-                atomic_write(self._undo_path(h), text.encode())
+                self.history.keep(h.path, text.encode())
                 atomic_write(h.path, new.encode())
                 changed += 1
         note = f"已把 {changed} 位人选的状态改为“{status}”。"
@@ -357,7 +359,7 @@ class Workbench:
                     campaign, h, form_values(h), [], False, 422, f"{exc.message} — {exc.fix}"
                 )
             changes = changes_for_upload(h, name, kind, caption)
-        atomic_write(self._undo_path(h), text.encode())
+        self.history.keep(h.path, text.encode())
         atomic_write(h.path, edit_record(text, changes).encode())
         for name in removed:
             set_aside(h, name, self.options.cache_dir / "workbench" / "trash")
@@ -385,20 +387,11 @@ class Workbench:
         )  # fmt: skip
 
     def _undo(self, campaign: Campaign, h: HonoreeSource) -> Response:
-        undo = self._undo_path(h)
-        if not undo.is_file():
+        if not self.history.undo(h.path):
             return self.page("message.html", 404, title="没有可以撤销的保存", text="")
-        current = h.path.read_text("utf-8")
-        atomic_write(h.path, undo.read_bytes())
-        atomic_write(undo, current.encode())  # 撤销 again restores what was undone
         return Response(
             303, headers={"Location": f"/_admin/{campaign.id}/{h.folder.name}/?undone=1"}
         )
-
-    def _undo_path(self, h: HonoreeSource) -> Path:
-        rel = h.path.resolve().relative_to(self.options.content.resolve()).as_posix()
-        key = hashlib.sha256(rel.encode()).hexdigest()[:16]
-        return self.options.cache_dir / "workbench" / "undo" / f"{key}.md"
 
 
 Action = Callable[[Workbench, Request], Response]

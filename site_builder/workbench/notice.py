@@ -17,6 +17,7 @@ from ..model.source import Campaign
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping
+from .history import History
 from .record_form import Form, digest, one, text_of
 from .response import Response
 
@@ -25,6 +26,7 @@ class Pages(Protocol):
     """What the notice actions need of the workbench."""
 
     options: BuildOptions
+    history: History
 
     def page(self, template: str, status: int, **context: Any) -> Response: ...
 
@@ -148,8 +150,6 @@ def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
         check_notice(Campaign(campaign.id, campaign.folder, config, doc), problems)
     if problems.errors:
         return show_notice(bench, campaign, values, problems.errors, "有错误，没有保存。", 422)
-    atomic_write(
-        bench.options.cache_dir / "workbench" / "undo" / f"{campaign.id}.yaml", text.encode()
-    )
+    bench.history.keep(campaign.path, text.encode())
     atomic_write(campaign.path, new.encode())
     return show_notice(bench, campaign, values, [], "已保存。")
