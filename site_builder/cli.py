@@ -188,7 +188,8 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not args.quiet:
         _print_problems(err, result.warnings)
         out.print(
-            f"已生成 {args.output}/：{result.pages} 个页面，共 {result.files} 个文件；"
+            f"已生成 {args.output}/：{result.pages} 个页面（{result.rendered} 个重新生成），"
+            f"共 {result.files} 个文件；"
             f"图片 {result.images.made} 张新生成、{result.images.reused} 张复用；"
             f"用时 {result.seconds:.1f} 秒。",
             markup=False,

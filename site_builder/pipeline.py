@@ -44,7 +44,8 @@ ProgressHook = Callable[[int, int], None]
 
 @dataclass
 class BuildResult:
-    pages: int = 0
+    pages: int = 0  # the site's pages, all of them
+    rendered: int = 0  # of them, rendered this time (the others were unchanged)
     files: int = 0
     bytes: int = 0
     images: ImageReport = field(default_factory=ImageReport)
@@ -268,8 +269,9 @@ def build(
     )
 
     result = BuildResult(
-        pages=rendered.pages,
-        files=written[0],
+        pages=len(done.plan.pages()),
+        rendered=rendered.pages,
+        files=len(sizes) - 1,  # every file of output/ but its marker
         bytes=written[1],
         images=done.report,
         warnings=problems.warnings,

@@ -224,3 +224,59 @@ def test_a_full_width_colon_inside_a_list_item_is_named(
     assert main(["check", "--content", "content"]) == 1
     out = capsys.readouterr().out
     assert "推荐单位 第2项" in out and "中文冒号" in out and "名称: " in out
+
+
+def test_a_notice_phone_with_its_label_typed_in_is_named(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'电话：0391-3999920' was published as tel:电话：03913999920."""
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8").replace(
+            '电话: ["0000-1234567"]', '电话: ["电话：0391-3999920"]'
+        ),
+        "utf-8",
+    )
+    monkeypatch.chdir(scratch.root)
+    assert main(["check", "--content", "content"]) == 1
+    assert "号码以外的文字" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("issued", "severity"), [("2024-04-20", "error"), ("2024-03-29", "warning")]
+)
+def test_a_notice_issued_after_its_period_is_refused(
+    scratch: Scratch, issued: str, severity: str
+) -> None:
+    """公示 from 2024-03-28 for five working days: issued after it ends is an error, after
+    it starts a warning."""
+    scratch.honoree("li-ce-shi")
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8").replace("发布日期: 2024-03-27", f"发布日期: {issued}"), "utf-8"
+    )
+    from site_builder import check
+
+    found = [p for p in check(scratch.options()) if p.field == "公示 发布日期"]
+    assert [p.severity for p in found] == [severity]
+
+
+def test_a_work_photo_too_small_for_a_phone_is_a_warning(scratch: Scratch) -> None:
+    from PIL import Image
+
+    folder = scratch.honoree("li-ce-shi", record(工作照="\n  - {文件: tiny.jpg, 说明: 在站点分拣}"))
+    Image.new("RGB", (120, 160), (200, 60, 60)).save(folder / "tiny.jpg")
+    result = scratch.build()
+    said = [str(w) for w in result.warnings if "tiny.jpg" in str(w)]
+    assert said and "120×160" in said[0] and "模糊" in said[0]
+
+
+def test_the_page_count_is_the_sites_whatever_was_rendered_again(scratch: Scratch) -> None:
+    scratch.honoree("li-ce-shi")
+    scratch.honoree("wang-ce-shi", record("王测试"))  # her page does not show his story
+    full = scratch.build()
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n补充。\n", "utf-8")
+    again = scratch.build()
+    assert again.pages == full.pages and again.rendered < full.pages
+    assert again.files == full.files

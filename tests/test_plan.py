@@ -113,7 +113,7 @@ def test_a_new_page_type_is_one_entry_and_is_rebuilt_after_an_edit(
     assert not result.unchanged
     assert "冒雪送件" in page.read_text("utf-8")
     assert about.stat().st_ino == about_inode
-    assert result.pages < len(prepare(scratch.options()).plan.pages())
+    assert result.rendered < result.pages == len(prepare(scratch.options()).plan.pages())
 
 
 def test_no_page_type_plans_the_same_file_twice_with_other_bytes(scratch: Scratch) -> None:

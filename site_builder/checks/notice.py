@@ -47,4 +47,20 @@ def check_notice(campaign: Campaign, problems: Problems) -> tuple[Period | None,
         key, message, fix = problem
         label = {"end": "公示 结束", "working_days": "公示 工作日数", "calendar": "日历"}[key]
         problems.add(campaign.path, notice_line, label, message, fix)
+    if period is not None and notice.issued > period.end:
+        problems.add(
+            campaign.path,
+            notice_line,
+            "公示 发布日期",
+            f"发布日期 {notice.issued.isoformat()} 在公示期结束（{period.end.isoformat()}）之后",
+            "公示要在公示期开始前或当天发布：请把发布日期改为公示开始那天或之前",
+        )
+    elif period is not None and notice.issued > period.start:
+        problems.as_warnings().add(
+            campaign.path,
+            notice_line,
+            "公示 发布日期",
+            f"发布日期 {notice.issued.isoformat()} 晚于公示开始（{period.start.isoformat()}）",
+            "公示通常在开始那天或之前发布；请核对两个日期",
+        )
     return period, columns

@@ -8,7 +8,8 @@ published as it is — in an approved record, or in the footer every page shows.
 from __future__ import annotations
 
 from ..errors import Problems
-from ..model.source import PLACEHOLDER, SITE_FILE, Loc, Site, placeholders
+from ..model.fields import PLACEHOLDER
+from ..model.source import SITE_FILE, Loc, Site, placeholders
 
 __all__ = ["PLACEHOLDER", "check_placeholders"]
 

@@ -41,24 +41,37 @@ def check_site(site: Site, problems: Problems, detector: Detector) -> dict[str, 
     return facts
 
 
+# Below these (the smallest width the pages use), a photo is shown enlarged and blurred.
+MIN_WIDTH = {"证件照": 240, "工作照": 480}
+
+
 def check_photo_files(
     site: Site,
     facts: dict[str, CampaignFacts],
-    inspect: Callable[[Path], PhotoError | None],
+    inspect: Callable[[Path], PhotoError | tuple[int, int]],
     problems: Problems,
 ) -> None:
     """Open every photo a published record uses (its header: format, size, pixel count),
-    so a corrupt or oversized file is named before any page is planned."""
+    so a corrupt or oversized file is named before any page is planned, and a photo too
+    small to look sharp on a phone is said (a warning)."""
     for campaign in site.campaigns:
         for h in campaign.public_honorees:
             hf = facts[campaign.id].honorees.get(h.slug)
             if hf is None:
                 continue
-            photos = ([hf.portrait] if hf.portrait is not None else []) + hf.photos
-            for photo in photos:
-                error = inspect(photo.source)
-                if error is not None:
-                    problems.add(photo.source, None, "照片", error.message, error.fix)
+            kinds = [("证件照", hf.portrait)] if hf.portrait is not None else []
+            for label, photo in [*kinds, *(("工作照", p) for p in hf.photos)]:
+                found = inspect(photo.source)
+                if isinstance(found, PhotoError):
+                    problems.add(photo.source, None, "照片", found.message, found.fix)
+                elif found[0] < MIN_WIDTH[label]:
+                    problems.as_warnings().add(
+                        photo.source,
+                        None,
+                        label,
+                        f"照片只有 {found[0]}×{found[1]} 像素，在手机上会显得模糊",
+                        f"请换一张宽度至少 {MIN_WIDTH[label]} 像素的照片（手机原图通常有几千像素）",
+                    )
 
 
 def check_campaign(campaign: Campaign, detector: Detector, problems: Problems) -> CampaignFacts:

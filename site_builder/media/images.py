@@ -165,14 +165,14 @@ class ImageStore:
         ]
         return digest, header
 
-    def inspect(self, source: Path) -> PhotoError | None:
+    def inspect(self, source: Path) -> PhotoError | tuple[int, int]:
         """Read a photo's header (kept while the file is unchanged): why it cannot be
-        used, or None."""
+        used, or its size as it will be shown (turned upright)."""
         try:
-            self._source(source)
+            _, header = self._source(source)
         except PhotoError as exc:
             return exc
-        return None
+        return header.width, header.height
 
     def picture(
         self,

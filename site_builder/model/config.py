@@ -10,10 +10,11 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, field_validator, model_validator
 
 from ..errors import FieldError
 from .fields import (
+    PLACEHOLDER,
     FromText,
     OptParagraph,
     OptText,
@@ -105,6 +106,9 @@ class Unit(FromText):
     )
 
 
+PHONE = re.compile(r"\+?[0-9][0-9 ()（）\-－]{4,24}(?:\s*(?:转|分机|ext\.?)\s*[0-9]{1,6})?")
+
+
 class Channels(Strict):
     """Where objections to the notice go; all of these are published on purpose."""
 
@@ -117,6 +121,19 @@ class Channels(Strict):
     postcode: OptText = field("邮编", "通信地址的邮政编码")
     visit_address: OptText = field(("来访地址", "地址"), "来访地址")
     visit_hours: OptText = field(("接待时间", "来访时间"), "来访接待时间，如“工作日 9:00–17:00”")
+
+    @field_validator("phones")
+    @classmethod
+    def _phones(cls, phones: list[str]) -> list[str]:
+        """A phone is the number: a label typed before it ("电话：0391-…") would be published
+        in the 公示 and in its tel: link."""
+        for phone in phones:
+            if not PHONE.fullmatch(phone) and not PLACEHOLDER.match(phone):  # prompts: said apart
+                raise FieldError(
+                    f"电话“{phone}”里有号码以外的文字",
+                    "只写号码，例如 0391-3999920（可写区号、分机“转 123”）；“电话”二字不用写",
+                )
+        return phones
 
     @model_validator(mode="after")
     def _check(self) -> Channels:

@@ -19,6 +19,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from ..errors import FieldError
 
 Privacy = Literal["public", "notice", "private"]
+# Every prompt the scaffolds write begins with one of these (forms/scaffold.py).
+PLACEHOLDER = re.compile(r"^\s*(?:请填写|请用|请描述|请在此|这里写)")
 
 
 def field(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from .config import CampaignConfig, SiteConfig
-from .fields import aliases
+from .fields import PLACEHOLDER, aliases
 from .identifiers import normalise
 from .record import PRIVATE_FIELDS, RECORD_LABELS, STATUS_VALUES, Record
 from .story import plain_text, render_story
@@ -44,10 +43,6 @@ class YamlDoc:
                 return self.lines[loc]
             loc = loc[:-1]
         return self.lines.get(())
-
-
-# Every prompt the scaffolds write begins with one of these (forms/scaffold.py).
-PLACEHOLDER = re.compile(r"^\s*(?:请填写|请用|请描述|请在此|这里写)")
 
 
 def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
