@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -42,6 +42,9 @@ class Problem:
     message: str
     fix: str
     severity: Severity = "error"
+    # The records' folders a finding about several of them concerns (a campaign rule a
+    # unit breaks with three people): their own pages show it too.
+    concerns: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -78,14 +81,22 @@ class Problems:
         message: str,
         fix: str = "",
         severity: Severity = "error",
+        concerns: Iterable[Path] = (),
     ) -> None:
-        problem = Problem(self.show(path), line, field_label, message, fix, severity)
+        shown = tuple(self.show(c) for c in concerns)
+        problem = Problem(self.show(path), line, field_label, message, fix, severity, shown)
         self.items.append(self._adopt(problem))
 
     def warn(
-        self, path: Path | str, line: int | None, field_label: str, message: str, fix: str = ""
+        self,
+        path: Path | str,
+        line: int | None,
+        field_label: str,
+        message: str,
+        fix: str = "",
+        concerns: Iterable[Path] = (),
     ) -> None:
-        self.add(path, line, field_label, message, fix, "warning")
+        self.add(path, line, field_label, message, fix, "warning", concerns)
 
     def show(self, path: Path | str) -> str:
         p = Path(path)

@@ -554,3 +554,21 @@ def test_undo_steps_back_through_the_saves_and_never_forward(bench: Workbench) -
     assert path.read_text("utf-8") == first
     undone = list((bench.options.cache_dir / "workbench/history/undone").rglob("*.bak"))
     assert len(undone) == 2  # what 撤销 replaced is kept, not lost
+
+
+def test_the_record_page_shows_its_own_problems_and_the_rules_it_breaks(
+    bench: Workbench,
+) -> None:
+    """Not only after a save: opening the page shows what the build would say of this
+    record, and a campaign rule it breaks with others (a third 货车司机 of one unit)."""
+    honorees = bench.options.content / CAMPAIGN / "honorees"
+    for slug in ("shan-guoqing", "wu-haitao"):
+        path = honorees / slug / "index.md"
+        text = path.read_text("utf-8")
+        text = text.replace(text.split("推荐单位: ")[1].split("\n")[0], "示例市交通运输产业工会", 1)
+        path.write_text(text, "utf-8")
+    page = bench.handle("GET", f"{CAMPAIGN}/wu-haitao/", {}, None).body.decode()
+    assert "“示例市交通运输产业工会”在“货车司机”类别推荐了 3 人" in page
+    other = bench.handle("GET", f"{CAMPAIGN}/chen-lixin/", {}, None).body.decode()
+    assert "货车司机”类别推荐了 3 人" not in other  # only the people it concerns
+    assert "campaign.yaml" not in page  # said for the form, not as a file and a line

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,11 +42,20 @@ class Report:
     problems: Problems
     level: str
 
-    def __call__(self, where: Path, line: int | None, label: str, message: str, fix: str) -> None:
+    def __call__(
+        self,
+        where: Path,
+        line: int | None,
+        label: str,
+        message: str,
+        fix: str,
+        concerns: Iterable[HonoreeSource] = (),
+    ) -> None:
+        folders = [h.folder for h in concerns]
         if self.level == "error":
-            self.problems.add(where, line, label, message, fix)
+            self.problems.add(where, line, label, message, fix, concerns=folders)
         else:
-            self.problems.warn(where, line, label, message, fix)
+            self.problems.warn(where, line, label, message, fix, concerns=folders)
 
 
 CampaignCheck = Callable[[Nominations, Any, Report], None]
@@ -106,7 +115,8 @@ def _counted(n: Nominations, *fields: str) -> list[HonoreeSource]:
 
 @campaign_rule("quotas")
 def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
-    counts = Counter(h.record.nominating_unit for h in _counted(n, "nominating_unit"))
+    counted = _counted(n, "nominating_unit")
+    counts = Counter(h.record.nominating_unit for h in counted)
     for unit in n.campaign.config.units:
         if unit.quota is not None and counts[unit.name] > unit.quota:
             report(
@@ -115,6 +125,7 @@ def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
                 "推荐名额",
                 f"“{unit.name}”推荐了 {counts[unit.name]} 人，超过名额 {unit.quota} 人",
                 "请撤销多出的人选（状态改为 已撤销），或核对名额",
+                [h for h in counted if h.record.nominating_unit == unit.name],
             )
 
 
@@ -122,7 +133,8 @@ def _quotas(n: Nominations, rule: LevelOnly, report: Report) -> None:
 def _per_category(n: Nominations, rule: CountRule, report: Report) -> None:
     counted = _counted(n, "nominating_unit", "category")
     pairs = Counter((h.record.nominating_unit, h.record.category) for h in counted)
-    for (unit_name, category), count in sorted(pairs.items()):
+    for pair, count in sorted(pairs.items()):
+        unit_name, category = pair
         if count > rule.max:
             report(
                 n.campaign.path,
@@ -130,6 +142,7 @@ def _per_category(n: Nominations, rule: CountRule, report: Report) -> None:
                 "每类每单位最多",
                 f"“{unit_name}”在“{category}”类别推荐了 {count} 人，每个类别最多 {rule.max} 人",
                 "请撤销多出的人选，或改推荐到其他类别",
+                [h for h in counted if (h.record.nominating_unit, h.record.category) == pair],
             )
 
 

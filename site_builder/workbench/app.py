@@ -30,7 +30,7 @@ from ..forms.scaffold import new_campaign, new_honoree, new_site
 from ..load.content import load_site, parse_record
 from ..load.text import with_body
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
-from ..model.source import SITE_FILE, Campaign, HonoreeSource, Site, honoree_order
+from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site, honoree_order
 from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
@@ -158,9 +158,14 @@ class Workbench:
         return Response(200, photo.read_bytes(), kind)
 
     def _show_record(self, r: Request) -> Response:
+        """The form, with every problem the build would find in this record: its fields,
+        its photos, the campaign's rules it breaks (a third 货车司机 of one unit)."""
         message = "已撤销上一次保存。" if "undone" in r.query else ""
+        check_site(r.site, r.problems, privacy_detector(r.site))
+        own = f"{r.c.id}/{HONOREES_DIR}/{r.h.folder.name}/"
+        found = [p for p in r.problems if p.path.startswith(own) or own.rstrip("/") in p.concerns]
         return self._record(
-            r.c, r.h, form_values(r.h), [], saved="saved" in r.query, message=message
+            r.c, r.h, form_values(r.h), found, saved="saved" in r.query, message=message
         )
 
     def _no_site_yet(self, method: str, parts: list[str], form: Form) -> Response:
