@@ -166,7 +166,7 @@ def make_parser() -> ChineseParser:
         "site", help="新建 content/site.yaml", description="新建网站设置 site.yaml。"
     )
     _common(k)
-    k.add_argument("--organiser", default="示例市总工会", help="主办单位")
+    k.add_argument("--organiser", default="", help="主办单位（不写则留下“请填写主办单位”的提示）")
     k = kinds.add_parser(
         "campaign", help="新建一个活动", description="新建活动文件夹和 campaign.yaml。"
     )

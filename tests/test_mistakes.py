@@ -11,6 +11,7 @@ from PIL import Image
 
 from site_builder.cli import main
 from site_builder.dev.serve import DevSite
+from site_builder.errors import ContentError
 from site_builder.forms.intake import read_xlsx
 from site_builder.media.fonts import default_font
 from site_builder.media.posters import PosterJob, render_poster
@@ -280,3 +281,41 @@ def test_the_page_count_is_the_sites_whatever_was_rendered_again(scratch: Scratc
     again = scratch.build()
     assert again.pages == full.pages and again.rendered < full.pages
     assert again.files == full.files
+
+
+def test_a_fresh_site_says_what_is_still_the_scaffolds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`new site` passed check with 0 warnings and its QR codes pointed at example.org."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "site"]) == 0
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "网址还是模板里的示例" in out and "“请填写主办单位”还是模板里的提示文字" in out
+    site = tmp_path / "content/site.yaml"
+    site.write_text(
+        site.read_text("utf-8")
+        + f"发布:\n  - {{名称: www, 类型: 文件夹, 路径: '{tmp_path / 'www'}'}}\n",
+        "utf-8",
+    )
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    assert main(["deploy", "--write"]) == 2
+    assert "网址”还是模板里的示例" in capsys.readouterr().err
+    assert not (tmp_path / "www").exists()
+
+
+def test_a_campaign_with_scaffold_text_is_not_published(scratch: Scratch) -> None:
+    """An approved person makes the campaign's pages public: its name and 公示 must be real."""
+    scratch.honoree("li-ce-shi")
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8").replace(
+            "活动名称: 测试市“最美劳动者”（示例）", "活动名称: 请填写活动名称"
+        ),
+        "utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        scratch.build()
+    assert any("请填写活动名称" in str(p) for p in caught.value.problems)

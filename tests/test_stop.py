@@ -188,7 +188,7 @@ def test_an_empty_folder_starts_at_the_new_site_page(tmp_path: Path) -> None:
     assert "主办单位: 焦作市总工会" in (tmp_path / "content/site.yaml").read_text("utf-8")
 
     def shows_the_site() -> bool:
-        return "焦作市总工会" in _get(port, "/zuimei/")[1]
+        return "焦作市总工会" in _get(port, "/qing-tian-xie-wang-zhi/")[1]
 
     _wait_for(shows_the_site, seconds=60)
     os.kill(process.pid, signal.SIGTERM)

@@ -86,6 +86,11 @@ def deploy(
     if not (output / MARKER).is_file():
         raise UsageError(f"“{output}”不是 site-builder 生成的网站。请先运行 site-builder build。")
     target = choose(config, target_name)
+    if write and config.is_example_url:
+        raise UsageError(
+            f"site.yaml 的“网址”还是模板里的示例（{config.base_url}），没有发布任何文件。"
+            "请先改成网站发布后的真实网址：每页的二维码和分享链接都由它生成。"
+        )
     report = DeployReport(target, Plan(), warnings=warnings_for(target, config))
     local = local_files(output)
     remote = _attempt(target, None, lambda: open_remote(target))

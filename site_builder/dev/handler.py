@@ -110,11 +110,14 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if not self.ours():
             return
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        # A sub-path may be Chinese (网址 https://…/最美劳动者/): compared as text, not as
+        # the percent-encoded bytes the browser sends.
+        raw = self.path.split("?", 1)[0].split("#", 1)[0]
         state = self.state
-        if self.workbench is not None and (path + "/").startswith(ADMIN):
-            self.admin("GET", path if path.endswith("/") else path + "/", {})
+        if self.workbench is not None and (raw + "/").startswith(ADMIN):
+            self.admin("GET", raw if raw.endswith("/") else raw + "/", {})  # it unquotes once
             return
+        path = urllib.parse.unquote(raw)
         if state.prefix:  # serve --lan: nothing at all without the token
             given = path[: len(state.prefix) + 1].encode()
             if not hmac.compare_digest(given, (state.prefix + "/").encode()):
@@ -258,7 +261,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def redirect(self, status: int, location: str) -> None:
         self.send_response(status)
-        self.send_header("Location", location)
+        self.send_header("Location", urllib.parse.quote(location))  # headers are ASCII
         self.send_header("Content-Length", "0")
         self.end_headers()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import UsageError
+from ..model.config import EXAMPLE_URL
 from ..model.fields import one_line
 from ..model.record import SLUG_RE
 from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, RECORD_FILE, SITE_FILE
@@ -18,7 +19,7 @@ SITE_TEMPLATE = """\
 网站标题: {organiser} · 最美劳动者风采
 主办单位: {organiser}
 # 网站发布后的完整网址（可以带子路径），二维码和分享链接由它生成
-网址: https://www.example.org/zuimei/
+网址: {example_url}
 简介: 展示{organiser}“最美劳动者”选树宣传活动的人选与先进事迹。
 页脚:
   版权: © {year} {organiser}
@@ -83,19 +84,25 @@ HONOREE_TEMPLATE = """\
 """
 
 
-def new_site(content: Path, organiser: str = "示例市总工会", base_url: str = "") -> Path:
+def new_site(content: Path, organiser: str = "", base_url: str = "") -> Path:
     """content/site.yaml from the scaffold, with the organiser (and the site's address,
     when it is known already) filled in."""
     path = content / SITE_FILE
     if path.exists():
         raise UsageError(f"{path} 已存在，不会覆盖。")
-    organiser = one_line(organiser) or "示例市总工会"
-    text = SITE_TEMPLATE.format(organiser=organiser, year=dt.date.today().year)
+    given = one_line(organiser)
+    organiser = given or "请填写主办单位"
+    text = SITE_TEMPLATE.format(
+        organiser=organiser, year=dt.date.today().year, example_url=EXAMPLE_URL
+    )
     text = text.replace(f"主办单位: {organiser}", f"主办单位: {_quoted(organiser)}", 1)
-    if one_line(base_url):
-        text = text.replace(
-            "网址: https://www.example.org/zuimei/", f"网址: {_quoted(one_line(base_url))}"
+    if not given:  # no prompt may reach the footer (every page) or the site's description
+        year = dt.date.today().year
+        text = text.replace(f"  版权: © {year} {organiser}", f"  版权: © {year}", 1).replace(
+            f"简介: 展示{organiser}", "简介: 请填写一两句网站简介，例如 展示本会", 1
         )
+    if one_line(base_url):
+        text = text.replace(f"网址: {EXAMPLE_URL}", f"网址: {_quoted(one_line(base_url))}")
     content.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")
     return path

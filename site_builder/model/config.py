@@ -28,6 +28,9 @@ from .fields import (
 from .rules import Rules
 from .targets import DeployTarget
 
+# What ``site-builder new site`` writes as the address until the officer gives the real
+# one: a valid URL (the preview works), said by check and refused by deploy --write.
+EXAMPLE_URL = "https://www.example.org/qing-tian-xie-wang-zhi/"  # 请填写网址
 MAX_BASE_URL = 200  # a page's URL must fit in a QR code (2,331 bytes at level M)
 
 
@@ -87,6 +90,10 @@ class SiteConfig(Strict):
     poster_font: OptText = field(
         "海报字体", "海报用的中文字体文件路径（默认使用随软件安装的思源黑体 Noto Sans SC）"
     )
+
+    @property
+    def is_example_url(self) -> bool:
+        return self.base_url == EXAMPLE_URL
 
     @property
     def base_path(self) -> str:
