@@ -113,6 +113,17 @@ class Scratch:
             setattr(opts, k, v)
         return opts
 
+    def folder_target(self) -> Path:
+        """A 文件夹 deploy target (empty) in site.yaml; its folder."""
+        target = self.root / "www"
+        target.mkdir()
+        site = self.content / "site.yaml"
+        site.write_text(
+            site.read_text("utf-8") + f"发布:\n  - {{名称: www, 类型: 文件夹, 路径: '{target}'}}\n",
+            "utf-8",
+        )
+        return target
+
     def build(self, **kw: object) -> BuildResult:
         return build(self.options(**kw))
 

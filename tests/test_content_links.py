@@ -116,13 +116,7 @@ def test_a_campaign_folder_named_with_a_dot_is_named_not_dropped(
 def test_deploy_refuses_a_link_placed_in_output(
     scratch: Scratch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = scratch.root / "www"
-    target.mkdir()
-    site = scratch.content / "site.yaml"
-    site.write_text(
-        site.read_text("utf-8") + f"发布:\n  - {{名称: www, 类型: 文件夹, 路径: '{target}'}}\n",
-        "utf-8",
-    )
+    target = scratch.folder_target()
     scratch.honoree("li-ce-shi")
     scratch.build()
     secret = _outside(scratch) / "passwd.txt"

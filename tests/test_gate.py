@@ -107,13 +107,7 @@ def test_deploy_sends_nothing_when_output_was_changed_to_leak(
 ) -> None:
     """output/ edited by hand after the build: the gate reads what deploy would send, all
     of it before anything is sent, and the target stays as it was."""
-    target = scratch.root / "www"
-    target.mkdir()
-    site = scratch.content / "site.yaml"
-    site.write_text(
-        site.read_text("utf-8") + f"发布:\n  - {{名称: www, 类型: 文件夹, 路径: '{target}'}}\n",
-        "utf-8",
-    )
+    target = scratch.folder_target()
     scratch.honoree("li-ce-shi")
     scratch.build()
     page = scratch.output / "2024-test/li-ce-shi/index.html"

@@ -21,6 +21,7 @@ from site_builder.pipeline import BuildOptions
 from site_builder.workbench.app import Workbench
 
 from .conftest import ROOT
+from .test_workbench import _record_form
 
 CAMPAIGN = "2024-shili-xinjiuye"
 TOKEN = "t0ken"
@@ -91,21 +92,7 @@ def bench(tmp_path: Path) -> Workbench:
 
 
 def _form(bench: Workbench, slug: str) -> dict[str, list[str]]:
-    import bs4
-
-    html = bench.handle("GET", f"{CAMPAIGN}/{slug}/", {}, None).body.decode()
-    soup = bs4.BeautifulSoup(html, "html.parser")
-    form: dict[str, list[str]] = {}
-    for control in soup.select("form input[name], form textarea[name], form select[name]"):
-        if control.name == "textarea":
-            value = control.get_text()
-        elif control.name == "select":
-            chosen = control.select_one("option[selected]")
-            value = chosen.get_text() if chosen else ""
-        else:
-            value = str(control.get("value", ""))
-        form.setdefault(str(control["name"]), []).append(value)
-    return form
+    return _record_form(bench, CAMPAIGN, slug)
 
 
 def test_two_saves_at_once_never_lose_one(bench: Workbench) -> None:
