@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -25,10 +26,13 @@ NOT_INHERITED: set[int] = set()
 
 
 def worker_pool(max_workers: int) -> ProcessPoolExecutor:
+    # Only a forked worker holds this process's descriptors under the same numbers; a
+    # spawned one (macOS, Windows) is a new interpreter where they may be its own pipes.
+    forked = multiprocessing.get_start_method() == "fork"
     return ProcessPoolExecutor(
         max_workers=max_workers,
         initializer=_die_with,
-        initargs=(os.getpid(), tuple(sorted(NOT_INHERITED))),
+        initargs=(os.getpid(), tuple(sorted(NOT_INHERITED)) if forked else ()),
     )
 
 

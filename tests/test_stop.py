@@ -194,3 +194,18 @@ def test_an_empty_folder_starts_at_the_new_site_page(tmp_path: Path) -> None:
     os.kill(process.pid, signal.SIGTERM)
     out, _ = process.communicate(timeout=5)
     assert "监视文件变化时出错" not in out.decode() and "程序内部错误" not in out.decode()
+
+
+def test_only_forked_workers_let_go_of_the_preview_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spawned worker (macOS, Windows) is a new interpreter: the parent's descriptor
+    numbers may be its own pipes there, and must not be closed."""
+    from site_builder import workers
+
+    monkeypatch.setattr(workers, "NOT_INHERITED", {99})
+    for method, passed in (("fork", (99,)), ("spawn", ())):
+        monkeypatch.setattr(workers.multiprocessing, "get_start_method", lambda m=method: m)
+        pool = workers.worker_pool(1)
+        try:
+            assert pool._initargs[1] == passed  # type: ignore[attr-defined]
+        finally:
+            pool.shutdown()
