@@ -22,6 +22,7 @@ from .checks.privacy import (
     Detector,
     Finding,
     Scan,
+    is_scanned,
     privacy_detector,
     scan_workers,
     trace,
@@ -52,6 +53,11 @@ class Gate:
         on; ``passed`` waits and raises like ``check``. ``workers``: from ``workers``."""
         named = {**files, NAMES: names_text(files)}
         return GateScan(self, Scan(named, self.detector, workers), where)
+
+    @staticmethod
+    def reads(name: str) -> bool:
+        """Whether ``check`` reads a file of this name (text files; not images)."""
+        return is_scanned(name)
 
     @staticmethod
     def workers(content_files: int) -> ProcessPoolExecutor | None:

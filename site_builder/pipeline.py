@@ -26,7 +26,7 @@ from .model.source import SITE_FILE, Site, key_line
 from .model.urls import is_hashed
 from .options import BuildOptions, Since
 from .pages.plan import SitePlan, plan_site
-from .pages.public import PublicCampaign, public_campaign
+from .pages.public import public_campaign
 from .pages.render import Rendered, render_site
 from .pages.theme import Theme, find_theme
 from .write import fingerprint
@@ -78,16 +78,7 @@ class Rendering(Prepared):
 
     rendered: Rendered = field(default_factory=Rendered)
     report: ImageReport = field(default_factory=ImageReport)
-
-    @property
-    def linked(self) -> dict[str, Path]:
-        """Output name → cache file: images, posters, QR codes."""
-        return self.plan.cached
-
-    @property
-    def campaigns(self) -> tuple[PublicCampaign, ...]:
-        """The public model the pages were rendered from."""
-        return self.plan.campaigns
+    linked: dict[str, Path] = field(default_factory=dict)  # output name → cache file
 
 
 def prepare(options: BuildOptions) -> Prepared:
@@ -161,7 +152,7 @@ def render(
     if problems.errors:
         prepared.records.save()
     problems.raise_if_errors()
-    return Rendering(**vars(prepared), rendered=rendered, report=report)
+    return Rendering(**vars(prepared), rendered=rendered, report=report, linked=plan.cached)
 
 
 def _relative(changed: Iterable[Path] | None, content: Path) -> list[str] | None:

@@ -180,12 +180,13 @@ def scan_files(files: Mapping[str, bytes], detector: Detector) -> list[tuple[str
     return [
         (name, finding)
         for name in sorted(files)
-        if _scanned(name)
+        if is_scanned(name)
         for finding in detector.find(readable(name, files[name]))
     ]
 
 
-def _scanned(name: str) -> bool:
+def is_scanned(name: str) -> bool:
+    """Whether the scan reads a file of this name (text; not a page's QR code)."""
     return Path(name).suffix.lower() in TEXT_SUFFIXES and not urls.is_qr_code(name)
 
 
@@ -226,7 +227,7 @@ class Scan:
         self.files, self.detector = files, detector
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[list[tuple[str, Finding]]]] = []
-        names = [name for name in sorted(files) if _scanned(name)]
+        names = [name for name in sorted(files) if is_scanned(name)]
         size = sum(len(files[name]) for name in names)
         workers = min(os.cpu_count() or 1, size // PARALLEL_SCAN_BYTES + 1)
         if workers < 2:

@@ -97,7 +97,9 @@ def deploy(
     try:
         listing = _attempt(target, remote, remote.listing)
         report.plan = plan = make_plan(local, listing, remote.compare_by)
-        sent = {file.path: (output / file.path).read_bytes() for file in plan.uploads}
+        # What the gate reads (the text files) is read once, here, and sent as it passed;
+        # photos, which it does not read, are read one at a time as they are sent.
+        sent = {f.path: (output / f.path).read_bytes() for f in plan.uploads if gate.reads(f.path)}
         gate.check(sent, Path(f"（发布到“{target.name}”）"))
         if not write:
             return report
@@ -112,7 +114,7 @@ def deploy(
         known = {p: h for p, h in listing.items() if h and p not in touched}
         _attempt(target, remote, lambda: remote.begin(known))
         for done, file in enumerate(plan.uploads, start=1):
-            data = sent.pop(file.path)  # exactly the bytes the gate passed
+            data = sent.pop(file.path) if file.path in sent else (output / file.path).read_bytes()
             _attempt(target, remote, functools.partial(remote.upload, file, data))
             report.sent.append(f"+{file.path}")
             checkpoint(f"uploaded-{done}")  # tests kill a deploy after its Nth file
