@@ -250,7 +250,7 @@ def test_bulk_approval(bench: Workbench) -> None:
 
 def test_new_campaign_new_honouree_and_export(bench: Workbench) -> None:
     made = bench.handle("POST", "_new", _form(token=TOKEN, id="2026-shili-zuimei"), ORIGIN)
-    assert made.status == 303 and made.headers["Location"] == "/_admin/2026-shili-zuimei/"
+    assert made.status == 303 and made.headers["Location"] == "/_admin/2026-shili-zuimei/_settings"
     assert (bench.options.content / "2026-shili-zuimei" / "campaign.yaml").is_file()
     bad = bench.handle("POST", "_new", _form(token=TOKEN, id="../x"), ORIGIN)
     assert bad.status == 400 and not (bench.options.content.parent / "x").exists()

@@ -30,10 +30,11 @@ from ..forms.scaffold import new_campaign, new_honoree, new_site
 from ..load.content import load_site, parse_record
 from ..load.text import with_body
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
-from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site, honoree_order
+from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site
 from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
+from .dashboard import campaign_page
 from .edit import edit_record
 from .history import History
 from .notice import notice_period, notice_values, save_notice, show_notice
@@ -57,7 +58,15 @@ from .record_form import (
 )
 from .response import XLSX, Response, attachment
 from .routes import Request, bind
+from .settings import (
+    campaign_settings,
+    save_campaign_settings,
+    save_site_settings,
+    saved_message,
+    site_settings,
+)
 from .site_actions import build_site, quit_workbench, site_zip
+from .textfile import SITE, save_yaml, show_yaml, unreadable_campaigns, yaml_path
 from .uploads import Files, store_uploads, stored
 
 
@@ -122,19 +131,19 @@ class Workbench:
             return self._no_site_yet(method, parts, form)
         problems = Problems(display_root=self.options.content.resolve())
         site = load_site(self.options.content, problems)
-        if site is None:
-            return self.page(
-                "message.html",
-                200,
-                title="网站设置有错误",
-                text="请先修正 site.yaml：",
-                problems=problems.errors,
-            )
+        if site is None:  # site.yaml does not read: the officer fixes it here, as text
+            site_yaml = self.options.content / SITE_FILE
+            if method == "POST" and parts == ["_yaml", SITE]:
+                return save_yaml(self, SITE, site_yaml, form)
+            return show_yaml(self, SITE, site_yaml)
         request = Request(method, form, query or {}, files or {}, site, problems)
         for verb, pattern, action in ROUTES:
             if verb == method or (verb == "*" and method in ("GET", "POST")):
                 bound = bind(pattern, parts, request)
                 if isinstance(bound, str):  # the path names a campaign or person not there
+                    if parts and parts[0] in unreadable_campaigns(self.options.content, set()):
+                        # a campaign.yaml that does not read: show it, with its problem
+                        return Response(303, headers={"Location": f"/_admin/_yaml/{parts[0]}"})
                     return self.page("message.html", 404, title=bound, text="")
                 if bound is not None:
                     return action(self, bound)
@@ -143,7 +152,19 @@ class Workbench:
     # --- route handlers: each takes the bound request ---------------------------------------
 
     def _home(self, r: Request) -> Response:
-        return self.page("home.html", 200, site=r.site)
+        loaded = {c.id for c in r.site.campaigns}
+        broken = unreadable_campaigns(self.options.content, loaded)
+        return self.page(
+            "home.html", 200, site=r.site, broken=broken, message=saved_message(r.query)
+        )
+
+    def _yaml(self, r: Request) -> Response:
+        path = yaml_path(self.options.content, r.name)
+        if path is None:
+            return self.page("message.html", 404, title="找不到这个文件", text="")
+        if r.method == "POST":
+            return save_yaml(self, r.name, path, r.form)
+        return show_yaml(self, r.name, path)
 
     def _export(self, r: Request) -> Response:
         data, _ = export(self.options.content, r.c.id, "xlsx", include_private=False)
@@ -184,30 +205,6 @@ class Workbench:
         return origin in self.origins and hmac.compare_digest(given.encode(), self.token.encode())
 
     # --- pages ----------------------------------------------------------------------------
-
-    def _campaign(self, site: Site, campaign: Campaign, problems: Problems) -> Response:
-        check_site(site, problems, privacy_detector(site))
-        prefix = f"{campaign.id}/"
-        found = [p for p in problems if p.path.startswith(prefix)]
-        counts = {label: 0 for label in STATUS_LABELS.values()}
-        for h in campaign.honorees:
-            counts[STATUS_LABELS[h.record.status]] += 1
-        quotas = []
-        for unit in campaign.config.units:
-            used = sum(
-                1 for h in campaign.honorees
-                if h.record.nominating_unit == unit.name and h.record.status != "withdrawn"
-            )  # fmt: skip
-            quotas.append((unit.name, used, unit.quota))
-        rows = []
-        for h in sorted(campaign.honorees, key=honoree_order):
-            own = [p for p in found if p.path.startswith(f"{prefix}honorees/{h.folder.name}/")]
-            rows.append((h, digest(h.path.read_text("utf-8")), own))
-        general = [p for p in found if not p.path.startswith(f"{prefix}honorees/")]
-        return self.page(
-            "campaign.html", 200, campaign=campaign, counts=counts, quotas=quotas, rows=rows,
-            general=general, status_labels=STATUS_LABELS,
-        )  # fmt: skip
 
     def _record(
         self,
@@ -321,7 +318,7 @@ class Workbench:
             path = new_campaign(self.options.content, campaign_id)
         except UsageError as exc:
             return self.page("message.html", 400, title="没有新建活动", text=str(exc))
-        return Response(303, headers={"Location": f"/_admin/{path.parent.name}/"})
+        return Response(303, headers={"Location": f"/_admin/{path.parent.name}/_settings"})
 
     def _new_honoree(self, campaign: Campaign, form: Form) -> Response:
         try:
@@ -411,7 +408,12 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "_quit", lambda wb, r: quit_workbench(wb)),
     ("*", "_site.zip", lambda wb, r: site_zip(wb)),
     ("POST", "_new", lambda wb, r: wb._new_campaign(one(r.form, "id").strip())),
-    ("GET", "{campaign}", lambda wb, r: wb._campaign(r.site, r.c, r.problems)),
+    ("GET", "_site", lambda wb, r: site_settings(wb, r.site, message=saved_message(r.query))),
+    ("POST", "_site", lambda wb, r: save_site_settings(wb, r.site, r.form)),
+    ("*", "_yaml/{name}", Workbench._yaml),
+    ("GET", "{campaign}/_settings", lambda wb, r: campaign_settings(wb, r.site, r.c, message=saved_message(r.query))),
+    ("POST", "{campaign}/_settings", lambda wb, r: save_campaign_settings(wb, r.site, r.c, r.form)),
+    ("GET", "{campaign}", lambda wb, r: campaign_page(wb, r.site, r.c, r.problems, r.query)),
     ("POST", "{campaign}", lambda wb, r: wb._bulk_status(r.c, r.form)),
     ("*", "{campaign}/_export.xlsx", Workbench._export),
     ("POST", "{campaign}/_new", lambda wb, r: wb._new_honoree(r.c, r.form)),

@@ -58,7 +58,13 @@ def field_lines(label: str, value: Any) -> list[str]:
         items = [_mapping(v) if isinstance(v, Mapping) else scalar(v) for v in value]
         return [f"{label}:"] + [f"  - {item}" for item in items]
     if isinstance(value, Mapping):
-        return [f"{label}: {_mapping(value)}"]
+        if not any(isinstance(v, (Mapping, list)) for v in value.values()):
+            return [f"{label}: {_mapping(value)}"]
+        lines = [f"{label}:"]  # a section of sections (规则): one key a line, indented
+        for key, inner in value.items():
+            if inner not in (None, ""):
+                lines += ["  " + line for line in field_lines(key, inner)]
+        return lines
     return [f"{label}: {scalar(value)}"]
 
 

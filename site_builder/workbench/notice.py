@@ -18,7 +18,7 @@ from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping
 from .history import History
-from .record_form import Form, digest, one, text_of
+from .record_form import Form, digest, one, text_of, typed_date
 from .response import Response
 
 
@@ -121,12 +121,8 @@ def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
             "本次没有写入。下面已是文件现在的内容"
             + (f"；您刚才填写的是：{typed}。请对照后重新填写、保存。" if typed else "。"), 409,
         )  # fmt: skip
-    if campaign.config.notice is None:
-        return show_notice(bench,
-            campaign, notice_values(campaign), [],
-            "campaign.yaml 里还没有“公示”设置：请用 site-builder new campaign 的模板添加后再来修改。",
-        )  # fmt: skip
     values = {k: one(form, f"n.{k}").strip() for k in NOTICE_KEYS + CHANNEL_KEYS}
+    values |= {k: typed_date(values[k]) for k in ("start", "end", "issued")}
     current = notice_values(campaign)
     changed = {k: v for k, v in values.items() if v != current.get(k)}
     if changed.get("end"):
@@ -135,19 +131,30 @@ def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
         changed["end"] = ""
     notice_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in NOTICE_KEYS}
     channel_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in CHANNEL_KEYS}
-    notice_loc = written_key(campaign, "notice")
     new = text
-    if channel_changes:
-        channel_loc = (*notice_loc, written_key(campaign, "channels", notice_loc)[-1])
-        new = edit_mapping(new, 1, channel_loc, channel_changes, CHANNEL_ALIASES, CHANNEL_LABELS)
-    if notice_changes:
-        new = edit_mapping(new, 1, notice_loc, notice_changes, NOTICE_ALIASES, NOTICE_LABELS)
+    if campaign.config.notice is None:  # the first 公示 of this campaign: the whole section
+        section = {NOTICE_LABELS[k]: v for k, v in notice_changes.items() if v is not None}
+        section[NOTICE_LABELS["channels"]] = {
+            CHANNEL_LABELS[k]: v for k, v in channel_changes.items() if v not in (None, [])
+        }
+        labels = labels_of(CampaignConfig)
+        new = edit_mapping(new, 1, (), {"notice": section}, aliases(CampaignConfig), labels)
+    else:
+        notice_loc = written_key(campaign, "notice")
+        if channel_changes:
+            channel_loc = (*notice_loc, written_key(campaign, "channels", notice_loc)[-1])
+            new = edit_mapping(
+                new, 1, channel_loc, channel_changes, CHANNEL_ALIASES, CHANNEL_LABELS
+            )
+        if notice_changes:
+            new = edit_mapping(new, 1, notice_loc, notice_changes, NOTICE_ALIASES, NOTICE_LABELS)
     if new == text:
         return show_notice(bench, campaign, current, [], "没有改动。")
     problems = Problems(display_root=bench.options.content.resolve())
     config, doc = parse_campaign(new, campaign.path, problems)
     if config is not None and config.notice is not None:
         check_notice(Campaign(campaign.id, campaign.folder, config, doc), problems)
+
     if problems.errors:
         return show_notice(bench, campaign, values, problems.errors, "有错误，没有保存。", 422)
     bench.history.keep(campaign.path, text.encode())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +17,7 @@ HONOUR_KEYS = ("year", "title", "awarded_by")
 MEDIA_KEYS = ("outlet", "title", "date", "url")
 # Fields shown elsewhere on the record page or not edited by a form control.
 NOT_IN_FORM = {"portrait", "photos", "honours", "media", "badges"}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
 
 
 def form_fields() -> list[Declared]:
@@ -99,3 +102,15 @@ def one(form: Form, name: str) -> str:
 def digest(text: str) -> str:
     """A short fingerprint of a file's text: a save checks the file is still what was shown."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def typed_date(text: str) -> str:
+    """A date as people type it (2024.4.7, 2024/04/07, 2024年4月7日) in the files' form
+    (2024-04-07); anything else as typed, for the reading to name."""
+    m = _DATE.match(text)
+    if m is None:
+        return text.strip()
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return text.strip()

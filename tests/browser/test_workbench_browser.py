@@ -3,6 +3,7 @@ form, and see the preview (the same files) change."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def test_officer_approves_and_fixes_records_in_the_browser(
             "活动编号（小写字母、数字和 -，也是网址的一部分，如 2026-shili-zuimei）"
         ).fill("2026-jiaozuo-zuimei")
         page.get_by_role("button", name="新建活动").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("请填写活动名称")
+        expect(page.get_by_role("heading", level=1)).to_have_text("活动设置")
+        expect(page.get_by_label("活动名称")).to_have_value(re.compile("^请填写活动名称"))
 
         # and the site built from the workbench shows exactly that
         page.goto(server.admin_url)

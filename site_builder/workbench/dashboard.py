@@ -1,0 +1,72 @@
+"""The campaign page as a list of what is left to do: counts by 状态, the use of each
+unit's 名额, and every open problem the build would report, each a link to the form and
+field where it is fixed (a record's field, the campaign settings, the 公示 settings)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ..checks.privacy import privacy_detector
+from ..checks.site import check_site
+from ..errors import Problem, Problems
+from ..model.record import RECORD_ALIASES, STATUS_LABELS
+from ..model.source import HONOREES_DIR, Campaign, Site, honoree_order
+from .record_form import Form, digest
+from .response import Response
+
+PHOTO_FIELDS = {"证件照", "工作照", "照片"}
+
+
+class Pages(Protocol):
+    def page(self, template: str, status: int, **context: Any) -> Response: ...
+
+
+def fix_link(campaign: Campaign, p: Problem) -> str:
+    """Where the officer fixes ``p``: the form and, where there is one, the field."""
+    base = f"/_admin/{campaign.id}/"
+    records = f"{campaign.id}/{HONOREES_DIR}/"
+    if p.path.startswith(records):
+        folder = p.path[len(records) :].split("/")[0]
+        head = p.field.split(" ")[0] if p.field else ""
+        if head in PHOTO_FIELDS:
+            return f"{base}{folder}/#photos"
+        key = RECORD_ALIASES.get(head, "")
+        return f"{base}{folder}/" + (f"#f-{key}" if key else "")
+    if p.concerns:  # a rule broken by several people: the first of them
+        return f"{base}{p.concerns[0].split('/')[-1]}/"
+    if p.field.startswith("公示"):
+        return f"{base}_notice"
+    if p.path == "site.yaml":
+        return "/_admin/_site"
+    return f"{base}_settings"
+
+
+def campaign_page(
+    bench: Pages, site: Site, campaign: Campaign, problems: Problems, query: Form
+) -> Response:
+    check_site(site, problems, privacy_detector(site))
+    prefix = f"{campaign.id}/"
+    found = [p for p in problems if p.path.startswith(prefix)]
+    counts = {label: 0 for label in STATUS_LABELS.values()}
+    for h in campaign.honorees:
+        counts[STATUS_LABELS[h.record.status]] += 1
+    quotas = []
+    for unit in campaign.config.units:
+        used = sum(
+            1 for h in campaign.honorees
+            if h.record.nominating_unit == unit.name and h.record.status != "withdrawn"
+        )  # fmt: skip
+        quotas.append((unit.name, used, unit.quota))
+    rows = []
+    for h in sorted(campaign.honorees, key=honoree_order):
+        own = [p for p in found if p.path.startswith(f"{prefix}{HONOREES_DIR}/{h.folder.name}/")]
+        rows.append((h, digest(h.path.read_text("utf-8")), own))
+    todo = sorted(found, key=lambda p: (p.severity != "error", p.sort_key()))
+    names = {f"{prefix}{HONOREES_DIR}/{h.folder.name}/": h.record.name for h in campaign.honorees}
+    whose = [next((n for f, n in names.items() if p.path.startswith(f)), "") for p in todo]
+    return bench.page(
+        "campaign.html", 200, campaign=campaign, counts=counts, quotas=quotas, rows=rows,
+        status_labels=STATUS_LABELS, todo=list(zip(todo, whose, strict=True)),
+        errors=sum(p.severity == "error" for p in todo),
+        link=lambda p: fix_link(campaign, p), notice=campaign.config.notice,
+    )  # fmt: skip
