@@ -24,11 +24,16 @@ TOKEN = "t0ken-for-tests"
 JZ = "2024-jiaozuo-xinjiuye"
 
 
-@pytest.fixture
-def bench(tmp_path: Path) -> Workbench:
+def jiaozuo_bench(tmp_path: Path) -> Workbench:
+    """A workbench on a copy of the Jiaozuo example."""
     shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
     options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
     return Workbench(options, TOKEN, {ORIGIN})
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Workbench:
+    return jiaozuo_bench(tmp_path)
 
 
 def soup(html: bytes) -> bs4.BeautifulSoup:

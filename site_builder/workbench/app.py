@@ -37,6 +37,7 @@ from ..write.atomic import atomic_write
 from .dashboard import campaign_page
 from .edit import edit_record
 from .history import History
+from .lifecycle import copy, delete_campaign, delete_honoree, order, restore_item, trash_page
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -411,10 +412,14 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("GET", "_site", lambda wb, r: site_settings(wb, r.site, message=saved_message(r.query))),
     ("POST", "_site", lambda wb, r: save_site_settings(wb, r.site, r.form)),
     ("*", "_yaml/{name}", Workbench._yaml),
+    ("GET", "_trash", lambda wb, r: trash_page(wb)),
+    ("POST", "_trash", lambda wb, r: restore_item(wb, r.form)),
     ("GET", "{campaign}/_settings", lambda wb, r: campaign_settings(wb, r.site, r.c, message=saved_message(r.query))),
     ("POST", "{campaign}/_settings", lambda wb, r: save_campaign_settings(wb, r.site, r.c, r.form)),
     ("GET", "{campaign}", lambda wb, r: campaign_page(wb, r.site, r.c, r.problems, r.query)),
-    ("POST", "{campaign}", lambda wb, r: wb._bulk_status(r.c, r.form)),
+    ("POST", "{campaign}", lambda wb, r: order(wb, r.c, r.form) if one(r.form, "action") == "seq" else wb._bulk_status(r.c, r.form)),
+    ("POST", "{campaign}/_delete", lambda wb, r: delete_campaign(wb, r.c, r.form)),
+    ("POST", "{campaign}/_copy", lambda wb, r: copy(wb, r.c, r.form)),
     ("*", "{campaign}/_export.xlsx", Workbench._export),
     ("POST", "{campaign}/_new", lambda wb, r: wb._new_honoree(r.c, r.form)),
     ("POST", "{campaign}/_notice/period", lambda wb, r: Response(200, notice_period(r.c, r.form).encode())),
@@ -427,6 +432,7 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "{campaign}/{honoree}/_photos/{name}", lambda wb, r: wb._photos(r.c, r.h, r.form, r.files, update=True)),
     ("POST", "{campaign}/{honoree}/preview", lambda wb, r: Response(200, render_story(one(r.form, "story")).encode())),
     ("POST", "{campaign}/{honoree}/undo", lambda wb, r: wb._undo(r.c, r.h)),
+    ("POST", "{campaign}/{honoree}/_delete", lambda wb, r: delete_honoree(wb, r.c, r.h)),
     ("POST", "{campaign}/{honoree}", lambda wb, r: wb._save(r.site, r.c, r.h, r.form)),
     ("GET", "{campaign}/{honoree}", Workbench._show_record),
 ]  # fmt: skip

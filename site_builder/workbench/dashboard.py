@@ -13,6 +13,7 @@ from ..model.record import RECORD_ALIASES, STATUS_LABELS
 from ..model.source import HONOREES_DIR, Campaign, Site, honoree_order
 from .record_form import Form, digest
 from .response import Response
+from .settings import saved_message
 
 PHOTO_FIELDS = {"证件照", "工作照", "照片"}
 
@@ -69,4 +70,5 @@ def campaign_page(
         status_labels=STATUS_LABELS, todo=list(zip(todo, whose, strict=True)),
         errors=sum(p.severity == "error" for p in todo),
         link=lambda p: fix_link(campaign, p), notice=campaign.config.notice,
+        message=saved_message(query),
     )  # fmt: skip

@@ -73,6 +73,8 @@ def _default(model: type[BaseModel], key: str) -> str:
 
 
 def saved_message(query: Form) -> str:
+    if "deleted" in query:
+        return "已移到回收站：需要时可以在“回收站”里恢复。"
     if "saved" not in query:
         return ""
     renamed = one(query, "renamed")
