@@ -122,3 +122,39 @@ def test_order_is_set_from_the_campaign_page(bench: Workbench) -> None:
     record = (bench.options.content / JZ / "honorees/geng-xiaodong/index.md").read_text("utf-8")
     assert "序号: 9\n" in record
     assert bench.history.undo(bench.options.content / JZ / "honorees/geng-xiaodong/index.md")
+
+
+def test_every_save_is_listed_and_any_version_can_be_restored(bench: Workbench) -> None:
+    from .test_workbench_settings import form_of
+
+    campaign = bench.options.content / JZ / "campaign.yaml"
+    first = campaign.read_text("utf-8")
+    versions = []
+    for year in ("2025", "2026"):
+        form = form_of(bench, f"{JZ}/_settings", "settings-form")
+        form["c.year"] = [year]
+        assert bench.handle("POST", f"{JZ}/_settings", form, ORIGIN).status == 303
+        versions.append(campaign.read_text("utf-8"))
+    site_form = form_of(bench, "_site", "site-form")
+    site_form["s.footer.contact"] = ["0391-3999920"]
+    assert bench.handle("POST", "_site", site_form, ORIGIN).status == 303
+    page = soup(bench.handle("GET", "_history", {}, None).body)
+    rows = page.select("tbody tr")
+    labels = [r.find_all("td")[1].get_text() for r in rows]
+    assert labels == [
+        "网站设置（site.yaml）",
+        "活动设置：焦作“最美新就业形态劳动者”（示例）",
+        "活动设置：焦作“最美新就业形态劳动者”（示例）",
+    ]
+    oldest = rows[2].select_one("form")
+    fields = {str(i["name"]): [str(i["value"])] for i in oldest.select("input")}
+    answer = bench.handle("POST", "_history", fields, ORIGIN)
+    assert "已恢复 活动设置" in status_text(answer.body)
+    assert campaign.read_text("utf-8") == first
+    # the version it replaced is listed too: the restore can itself be undone
+    assert len(soup(answer.body).select("tbody tr")) == 4
+    assert bench.history.undo(campaign) and campaign.read_text("utf-8") == versions[-1]
+    for bad in ({"file": ["../site.yaml"], "version": [fields["version"][0]]},
+                {"file": fields["file"], "version": ["../../x.bak"]}):  # fmt: skip
+        refused = bench.handle("POST", "_history", {"token": [TOKEN]} | bad, ORIGIN)
+        assert refused.status == 404

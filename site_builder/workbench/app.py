@@ -37,7 +37,17 @@ from ..write.atomic import atomic_write
 from .dashboard import campaign_page
 from .edit import edit_record
 from .history import History
-from .lifecycle import copy, delete_campaign, delete_honoree, order, restore_item, trash_page
+from .lifecycle import (
+    bulk_status,
+    copy,
+    delete_campaign,
+    delete_honoree,
+    history_page,
+    order,
+    restore_item,
+    restore_version,
+    trash_page,
+)
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -289,31 +299,6 @@ class Workbench:
         own = f"{campaign.id}/honorees/{h.folder.name}/"
         return [p for p in problems if p.path.startswith(own)]
 
-    def _bulk_status(self, campaign: Campaign, form: Form) -> Response:
-        status = one(form, "status")
-        if status not in STATUS_LABELS.values():
-            return self.page("message.html", 400, title="没有选择状态", text="")
-        changed, refused = 0, []
-        for slug in form.get("select", []):
-            h = next((x for x in campaign.honorees if x.folder.name == slug), None)
-            if h is None:
-                continue
-            text = h.path.read_text("utf-8")
-            if one(form, f"digest.{slug}") != digest(text):
-                refused.append(h.record.name)
-                continue
-            new = edit_record(text, {"status": status})
-            if new != text:
-                self.history.keep(h.path, text.encode())
-                atomic_write(h.path, new.encode())
-                changed += 1
-        note = f"已把 {changed} 位人选的状态改为“{status}”。"
-        if refused:
-            note += f"{'、'.join(refused)}的文件在打开本页后被修改过，没有改动，请刷新后再试。"
-        return self.page(
-            "message.html", 200, title="已更新状态", text=note, back=f"/_admin/{campaign.id}/"
-        )
-
     def _new_campaign(self, campaign_id: str) -> Response:
         try:
             path = new_campaign(self.options.content, campaign_id)
@@ -413,11 +398,13 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "_site", lambda wb, r: save_site_settings(wb, r.site, r.form)),
     ("*", "_yaml/{name}", Workbench._yaml),
     ("GET", "_trash", lambda wb, r: trash_page(wb)),
+    ("GET", "_history", lambda wb, r: history_page(wb, r.site)),
+    ("POST", "_history", lambda wb, r: restore_version(wb, r.site, r.form)),
     ("POST", "_trash", lambda wb, r: restore_item(wb, r.form)),
     ("GET", "{campaign}/_settings", lambda wb, r: campaign_settings(wb, r.site, r.c, message=saved_message(r.query))),
     ("POST", "{campaign}/_settings", lambda wb, r: save_campaign_settings(wb, r.site, r.c, r.form)),
     ("GET", "{campaign}", lambda wb, r: campaign_page(wb, r.site, r.c, r.problems, r.query)),
-    ("POST", "{campaign}", lambda wb, r: order(wb, r.c, r.form) if one(r.form, "action") == "seq" else wb._bulk_status(r.c, r.form)),
+    ("POST", "{campaign}", lambda wb, r: order(wb, r.c, r.form) if one(r.form, "action") == "seq" else bulk_status(wb, r.c, r.form)),
     ("POST", "{campaign}/_delete", lambda wb, r: delete_campaign(wb, r.c, r.form)),
     ("POST", "{campaign}/_copy", lambda wb, r: copy(wb, r.c, r.form)),
     ("*", "{campaign}/_export.xlsx", Workbench._export),

@@ -20,8 +20,8 @@ from typing import Any, Protocol
 from ..errors import UsageError
 from ..model.config import CampaignConfig
 from ..model.fields import aliases, labels_of
-from ..model.record import SLUG_RE
-from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, Campaign, HonoreeSource
+from ..model.record import SLUG_RE, STATUS_LABELS
+from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping, edit_record
@@ -211,4 +211,61 @@ def order(bench: Pages, campaign: Campaign, form: Form) -> Response:
         note += f"{'、'.join(refused)}没有改：序号要写整数，或者文件在打开本页后被修改过，请刷新后再试。"
     return bench.page(
         "message.html", 200, title="已更新序号", text=note, back=f"/_admin/{campaign.id}/"
+    )
+
+
+def _labels(site: Site) -> dict[str, str]:
+    """Each content file the workbench saves, as the officer knows it."""
+    labels = {SITE_FILE: "网站设置（site.yaml）"}
+    for c in site.campaigns:
+        labels[f"{c.id}/{CAMPAIGN_FILE}"] = f"活动设置：{c.config.title}"
+        for h in c.honorees:
+            labels[h.path.relative_to(site.root).as_posix()] = (
+                f"人选：{h.record.name}（{c.config.title}）"
+            )
+    return labels
+
+
+def history_page(bench: Pages, site: Site, message: str = "", status: int = 200) -> Response:
+    labels = _labels(site)
+    rows = [(v, labels.get(v.rel, v.rel)) for v in bench.history.versions()]
+    return bench.page("history.html", status, rows=rows, message=message)
+
+
+def restore_version(bench: Pages, site: Site, form: Form) -> Response:
+    rel, name = one(form, "file"), one(form, "version")
+    restored = bench.history.restore(rel, name)
+    if restored is None:
+        return history_page(
+            bench, site, "没有恢复：找不到这个版本，或者这位人选已被删除（请先从回收站恢复）。", 404
+        )
+    label = _labels(site).get(rel, rel)
+    return history_page(
+        bench, site, f"已恢复 {label} 在这个时间之前的内容。恢复前的内容也已保留在列表里。"
+    )
+
+
+def bulk_status(bench: Pages, campaign: Campaign, form: Form) -> Response:
+    status = one(form, "status")
+    if status not in STATUS_LABELS.values():
+        return bench.page("message.html", 400, title="没有选择状态", text="")
+    changed, refused = 0, []
+    for slug in form.get("select", []):
+        h = next((x for x in campaign.honorees if x.folder.name == slug), None)
+        if h is None:
+            continue
+        text = h.path.read_text("utf-8")
+        if one(form, f"digest.{slug}") != digest(text):
+            refused.append(h.record.name)
+            continue
+        new = edit_record(text, {"status": status})
+        if new != text:
+            bench.history.keep(h.path, text.encode())
+            atomic_write(h.path, new.encode())
+            changed += 1
+    note = f"已把 {changed} 位人选的状态改为“{status}”。"
+    if refused:
+        note += f"{'、'.join(refused)}的文件在打开本页后被修改过，没有改动，请刷新后再试。"
+    return bench.page(
+        "message.html", 200, title="已更新状态", text=note, back=f"/_admin/{campaign.id}/"
     )
