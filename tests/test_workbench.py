@@ -123,8 +123,8 @@ def _record_form(bench: Workbench, campaign: str, slug: str) -> dict[str, list[s
         if control.name == "textarea":
             value = control.get_text()
         elif control.name == "select":
-            chosen = control.select_one("option[selected]")
-            value = chosen.get_text() if chosen else ""
+            chosen = control.select_one("option[selected]") or control.select_one("option")
+            value = str(chosen.get("value", chosen.get_text())) if chosen else ""  # as a browser
         else:
             value = str(control.get("value", ""))
         form.setdefault(name, []).append(value)

@@ -29,7 +29,7 @@ from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree, new_site
 from ..load.content import load_site, parse_record
 from ..load.text import with_body
-from ..model.record import RECORD_ALIASES, STATUS_LABELS
+from ..model.record import RECORD_ALIASES, STATUS_LABELS, SUMMARY_MAX_CHARS
 from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site
 from ..model.story import render_story
 from ..options import BuildOptions
@@ -63,6 +63,7 @@ from .record_form import (
     form_fields,
     form_values,
     one,
+    sections,
     shown,
     to_record,
     values_from_form,
@@ -79,6 +80,7 @@ from .settings import (
 from .site_actions import build_site, quit_workbench, site_zip
 from .textfile import SITE, save_yaml, show_yaml, unreadable_campaigns, yaml_path
 from .uploads import Files, store_uploads, stored
+from .wording import for_form
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Workbench:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["for_form"] = for_form
 
     # --- requests -------------------------------------------------------------------------
 
@@ -232,8 +235,12 @@ class Workbench:
         for p in problems:
             key = RECORD_ALIASES.get(p.field.split(" ")[0], "") if p.field else ""
             by_field.setdefault(key if key else "", []).append(p)
+        errors = [
+            (key, p) for key, found in by_field.items() for p in found if p.severity == "error"
+        ]
         return self.page(
-            "record.html", status, campaign=campaign, h=h, values=values, fields=form_fields(),
+            "record.html", status, campaign=campaign, h=h, values=values, sections=sections(),
+            summary_max=SUMMARY_MAX_CHARS, errors=errors, invalid={key for key, _ in errors},
             by_field=by_field, saved=saved, message=message, typed=typed or [],
             digest=digest(h.path.read_text("utf-8")),
             status_labels=STATUS_LABELS, undo=self.history.can_undo(h.path),

@@ -24,6 +24,26 @@ def form_fields() -> list[Declared]:
     return [d for d in fields_of(Record) if d.key not in NOT_IN_FORM]
 
 
+# The record form's sections, as on the 推荐表: (legend, fields shown, fields folded away
+# under 更多 unless they hold something). Every form field is in exactly one (tested).
+SECTIONS: list[tuple[str, list[str], list[str]]] = [
+    ("基本信息", ["name", "gender", "birth", "ethnicity", "native_place", "political_status",
+              "education"], ["professional_title", "skill_level"]),
+    ("单位与类别", ["nominating_unit", "category", "unit_position", "work_start"],
+     ["employer", "position"]),
+    ("审定", ["status", "seq"], ["slug"]),
+    ("事迹简介", ["summary"], []),
+    ("不公开信息：只用于核验，绝不会出现在网站上", ["id_number", "phone", "address", "union_member"],
+     ["postcode", "contact_person", "contact_phone"]),
+]  # fmt: skip
+
+
+def sections() -> list[tuple[str, list[Declared], list[Declared]]]:
+    by_key = {d.key: d for d in form_fields()}
+    return [(legend, [by_key[k] for k in shown], [by_key[k] for k in more])
+            for legend, shown, more in SECTIONS]  # fmt: skip
+
+
 def text_of(value: Any) -> str:
     if value is None:
         return ""
