@@ -208,7 +208,7 @@ CASES: dict[str, Case] = {
     "truncated-jpeg": Case(with_photo(_truncated), "照片无法解码"),
     "text-named-jpg": Case(with_photo(_text_as_jpg), "不是有效的图片文件"),
     "decompression-bomb": Case(with_photo(_png_bomb), "超过上限"),
-    "heic": Case(with_photo(_heic), "HEIC"),
+    "broken-heic": Case(with_photo(_heic), "不是有效的图片文件"),
 }
 
 

@@ -400,7 +400,7 @@ def test_photo_upload_checks_the_file_like_the_build(bench: Workbench) -> None:
         return bench.handle("POST", url, form, ORIGIN, files={"photo": [("x.jpg", data)]}).status
 
     heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
-    assert upload(heic, "说明") == 422  # the build's own HEIC message, nothing stored
+    assert upload(heic, "说明") == 422  # a broken HEIC: the build's own message, nothing stored
     assert upload(b"not a photo at all", "说明") == 422
     assert upload(_jpeg(), "") == 400  # a work photo needs its caption
     assert sorted(p.name for p in folder.iterdir()) == before

@@ -23,6 +23,7 @@ from typing import Any
 from PIL import Image
 
 from ..errors import FieldError
+from ..media.imaging import as_jpeg, enable_heif
 from ..media.metadata import strip_metadata
 from ..model.dates import YearMonth, parse_year_month
 from ..model.fields import one_line
@@ -342,14 +343,18 @@ def _images(document: Any, name: str, notes: list[Unreadable]) -> list[tuple[str
         if part is None:
             continue
         data = part.blob
+        enable_heif()
         try:
             with Image.open(io.BytesIO(data)) as im:
                 size, kind = im.size, im.format
         except Exception:  # a picture Pillow cannot read: said, not imported
             kind, size = None, (0, 0)
-        if kind not in ("JPEG", "MPO", "PNG") or size[0] * size[1] > DEFAULT_MAX_PIXELS:
+        if kind not in ("JPEG", "MPO", "PNG", "HEIF") or size[0] * size[1] > DEFAULT_MAX_PIXELS:
             place = f"第 {len(seen)} 张图片"
-            notes.append(Unreadable(name, place, "不是可用的 JPG/PNG 照片或像素过多，未导入"))
+            notes.append(Unreadable(name, place, "不是可用的 JPG/PNG/HEIC 照片或像素过多，未导入"))
+            continue
+        if kind == "HEIF":  # an iPhone photo pasted into the form: kept as a plain JPEG
+            photos.append((".jpg", as_jpeg(data)))
             continue
         photos.append((".png" if kind == "PNG" else ".jpg", strip_metadata(data)))
     return photos

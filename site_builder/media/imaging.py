@@ -81,14 +81,48 @@ class Header:
     format: str
 
 
+def enable_heif() -> bool:
+    """Let Pillow read HEIC/HEIF (iPhone photos) through pillow-heif; False without it.
+
+    pillow-heif applies the photo's rotation as it decodes (and reports orientation 1),
+    so a HEIC is oriented like a JPEG; its EXIF (place, phone) is never written out, as
+    every variant is encoded without metadata. Registering is idempotent.
+    """
+    try:
+        import pillow_heif
+    except ImportError:  # pragma: no cover - a dependency; said where a HEIC is met
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+def heif_if_needed(path: str | Path) -> None:
+    """Enable HEIF reading when ``path`` is one (by its header, whatever its name)."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if any(brand in head for brand in HEIF_BRANDS):
+        enable_heif()
+
+
+def as_jpeg(data: bytes) -> bytes:
+    """A photo the officer's browser cannot show (HEIC) as a plain JPEG: oriented, sRGB,
+    no metadata at all, at a quality that keeps every detail for the build to resize."""
+    enable_heif()
+    with Image.open(io.BytesIO(data)) as im:
+        im = to_srgb(ImageOps.exif_transpose(im))
+        out = io.BytesIO()
+        im.save(out, format="JPEG", quality=92, optimize=True)
+    return out.getvalue()
+
+
 def read_header(path: Path, max_pixels: int) -> Header:
     """Size after orientation, from the header only; refuses what we cannot publish."""
     with open(path, "rb") as fh:
         head = fh.read(16)
-    if any(brand in head for brand in HEIF_BRANDS):
+    if any(brand in head for brand in HEIF_BRANDS) and not enable_heif():
         raise PhotoError(
-            "这是 iPhone 的 HEIC/HEIF 格式照片，暂不支持",
-            "请在手机相册里“导出”为 JPG，或在 iPhone“设置 > 相机 > 格式”选“兼容性最佳”后重拍",
+            "这是 iPhone 的 HEIC/HEIF 格式照片，这台电脑上缺少读取它的组件",
+            "请重新安装 site-builder（会一并安装 pillow-heif），或在手机相册里“导出”为 JPG",
         )
     try:
         with pixel_limit(max_pixels), Image.open(path) as im:
@@ -107,7 +141,7 @@ def read_header(path: Path, max_pixels: int) -> Header:
             f"不是有效的图片文件（{type(exc).__name__}）",
             "请重新从手机或相机导出这张照片（JPG 格式）",
         ) from None
-    if fmt not in ("JPEG", "PNG", "WEBP", "MPO", "TIFF", "BMP"):
+    if fmt not in ("JPEG", "PNG", "WEBP", "MPO", "TIFF", "BMP", "HEIF"):
         raise PhotoError(f"不支持的图片格式 {fmt}", "请转换为 JPG 后再放入")
     if orientation in SWAPS_AXES:
         width, height = height, width
@@ -152,6 +186,7 @@ def process(job: SourceJob) -> None:
 
 
 def _process(job: SourceJob) -> None:
+    heif_if_needed(job.source)
     with pixel_limit(job.max_pixels), Image.open(job.source) as src:
         if src.size[0] * src.size[1] > job.max_pixels:
             raise _too_many_pixels(*src.size, job.max_pixels)

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from ..errors import PhotoError
 from ..model.fields import one_line
-from .imaging import save_png, to_srgb
+from .imaging import heif_if_needed, save_png, to_srgb
 from .qr import qr_image
 
 RED = (166, 27, 27)
@@ -81,6 +81,7 @@ def _portrait(job: PosterJob, size: tuple[int, int]) -> Image.Image:
         d.ellipse((w * 0.29, h * 0.22, w * 0.71, h * 0.52), fill=(201, 192, 182))
         d.pieslice((w * 0.1, h * 0.62, w * 0.9, h * 1.4), 180, 360, fill=(201, 192, 182))
         return im
+    heif_if_needed(job.portrait)
     with Image.open(job.portrait) as src:
         src.draft(src.mode, (size[0] * 2, size[1] * 2))
         im = to_srgb(ImageOps.exif_transpose(src))

@@ -21,14 +21,14 @@ from PIL import Image
 
 from ..checks.photos import PHOTO_SUFFIXES
 from ..errors import PhotoError
-from ..media.imaging import read_header
+from ..media.imaging import as_jpeg, enable_heif, read_header
 from ..media.metadata import strip_metadata
 from ..model.source import HonoreeSource
 from ..options import DEFAULT_MAX_PIXELS
 from ..write.atomic import atomic_write, replace
 
 MAX_PHOTO_BYTES = 20_000_000
-SUFFIXES = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
+SUFFIXES = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "HEIF": ".jpg"}
 
 
 def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
@@ -47,8 +47,12 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
         probe.unlink(missing_ok=True)
     suffix = SUFFIXES.get(header.format)
     if suffix is None:
-        raise PhotoError(f"不支持的图片格式 {header.format}", "请上传 JPG 或 PNG 照片")
+        raise PhotoError(
+            f"不支持的图片格式 {header.format}", "请上传 JPG、PNG 或 iPhone 的 HEIC 照片"
+        )
     _decode_all(data)
+    if header.format == "HEIF":  # an iPhone photo: a JPEG the workbench and the build can show
+        data = as_jpeg(data)
     data = strip_metadata(data)  # the place, the phone, the time: never kept
     if kind == "portrait":
         name = f"portrait{suffix}"
@@ -63,6 +67,7 @@ def store_photo(h: HonoreeSource, data: bytes, kind: str, scratch: Path) -> str:
 
 def _decode_all(data: bytes) -> None:
     """Every pixel read, so a truncated or corrupt upload is refused here, not at the build."""
+    enable_heif()
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
