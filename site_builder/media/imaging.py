@@ -108,10 +108,10 @@ def as_jpeg(data: bytes) -> bytes:
     """A photo the officer's browser cannot show (HEIC) as a plain JPEG: oriented, sRGB,
     no metadata at all, at a quality that keeps every detail for the build to resize."""
     enable_heif()
-    with Image.open(io.BytesIO(data)) as im:
-        im = to_srgb(ImageOps.exif_transpose(im))
+    with Image.open(io.BytesIO(data)) as src:
+        upright = to_srgb(ImageOps.exif_transpose(src))
         out = io.BytesIO()
-        im.save(out, format="JPEG", quality=92, optimize=True)
+        upright.save(out, format="JPEG", quality=92, optimize=True)
     return out.getvalue()
 
 
