@@ -22,12 +22,16 @@ class Pages(Protocol):
     def page(self, template: str, status: int, **context: Any) -> Response: ...
 
 
-def fix_link(campaign: Campaign, p: Problem) -> str:
-    """Where the officer fixes ``p``: the form and, where there is one, the field."""
-    base = f"/_admin/{campaign.id}/"
-    records = f"{campaign.id}/{HONOREES_DIR}/"
-    if p.path.startswith(records):
-        folder = p.path[len(records) :].split("/")[0]
+def fix_link(p: Problem) -> str:
+    """Where the officer fixes ``p``: the form and, where there is one, the field. Its
+    path is below content/ (or below the project folder, "content/…", from a build)."""
+    path = p.path.removeprefix("content/")
+    if path == "site.yaml":
+        return "/_admin/_site"
+    campaign, _, rest = path.partition("/")
+    base = f"/_admin/{campaign}/"
+    if rest.startswith(f"{HONOREES_DIR}/"):
+        folder = rest[len(HONOREES_DIR) + 1 :].split("/")[0]
         head = p.field.split(" ")[0] if p.field else ""
         if head in PHOTO_FIELDS:
             return f"{base}{folder}/#photos"
@@ -37,9 +41,7 @@ def fix_link(campaign: Campaign, p: Problem) -> str:
         return f"{base}{p.concerns[0].split('/')[-1]}/"
     if p.field.startswith("公示"):
         return f"{base}_notice"
-    if p.path == "site.yaml":
-        return "/_admin/_site"
-    return f"{base}_settings"
+    return f"{base}_settings" if rest else "/_admin/"
 
 
 def campaign_page(
@@ -60,7 +62,8 @@ def campaign_page(
         quotas.append((unit.name, used, unit.quota))
     rows = []
     for h in sorted(campaign.honorees, key=honoree_order):
-        own = [p for p in found if p.path.startswith(f"{prefix}{HONOREES_DIR}/{h.folder.name}/")]
+        mine = f"{prefix}{HONOREES_DIR}/{h.folder.name}"
+        own = [p for p in found if p.path.startswith(mine + "/") or mine in p.concerns]
         rows.append((h, digest(h.path.read_text("utf-8")), own))
     todo = sorted(found, key=lambda p: (p.severity != "error", p.sort_key()))
     names = {f"{prefix}{HONOREES_DIR}/{h.folder.name}/": h.record.name for h in campaign.honorees}
@@ -69,6 +72,6 @@ def campaign_page(
         "campaign.html", 200, campaign=campaign, counts=counts, quotas=quotas, rows=rows,
         status_labels=STATUS_LABELS, todo=list(zip(todo, whose, strict=True)),
         errors=sum(p.severity == "error" for p in todo),
-        link=lambda p: fix_link(campaign, p), notice=campaign.config.notice,
+        link=fix_link, notice=campaign.config.notice,
         message=saved_message(query),
     )  # fmt: skip

@@ -208,7 +208,11 @@ def campaign_settings(
     if problems is None:
         found = Problems(display_root=bench.options.content.resolve())
         check_site(site, found, privacy_detector(site))
-        problems = [p for p in found if p.path == f"{campaign.id}/campaign.yaml"]
+        problems = [
+            p
+            for p in found
+            if p.path == f"{campaign.id}/campaign.yaml" and not p.field.startswith("公示")
+        ]  # fmt: skip  (the 公示's own problems are shown on its page)
     sections: dict[str, list[Problem]] = {}
     for p in problems:
         sections.setdefault(p.field.split(" ")[0], []).append(p)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from ..errors import ContentError, UsageError, disk_problem
 from ..options import BuildOptions
 from ..write.output import write_zip
+from .dashboard import fix_link
 from .response import Response, attachment
 
 
@@ -40,7 +41,9 @@ def build_site(bench: Bench) -> Response:
     try:
         result = build(options)
     except ContentError as exc:
-        return bench.page("build.html", 200, ok=False, problems=exc.problems + exc.warnings)
+        return bench.page(
+            "build.html", 200, ok=False, problems=exc.problems + exc.warnings, link=fix_link
+        )
     except UsageError as exc:
         return bench.page("message.html", 200, title="无法生成网站", text=str(exc))
     except OSError as exc:
@@ -49,7 +52,9 @@ def build_site(bench: Bench) -> Response:
             raise
         return bench.page("message.html", 200, title="无法生成网站", text=disk)
     write_zip(bench.options.output, zip_path(bench))
-    return bench.page("build.html", 200, ok=True, result=result, output=bench.options.output)
+    return bench.page(
+        "build.html", 200, ok=True, result=result, output=bench.options.output, link=fix_link
+    )
 
 
 def site_zip(bench: Bench) -> Response:
