@@ -27,6 +27,7 @@ from site_builder.deploy.plan import NOT_PUBLISHED
 from .conftest import Scratch, record
 
 BUCKET = "zuimei-site"
+FTP_PASSWORD = "ftp-Pw-7q2X-口令"  # distinctive: a test can look for it in every file and page
 # pyftpdlib still imports the standard library's asyncore/asynchat (removed in 3.12).
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The asyncore module is deprecated:DeprecationWarning"),
@@ -150,7 +151,7 @@ def ftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
     home = tmp_path_factory.mktemp("ftp-home")
     authorizer = DummyAuthorizer()
-    authorizer.add_user("officer", "secret", str(home), perm="elradfmwMT")
+    authorizer.add_user("officer", FTP_PASSWORD, str(home), perm="elradfmwMT")
     handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "passive_ports": None})
     handler.log_prefix = ""
     server = ThreadedFTPServer(("127.0.0.1", 0), handler)
@@ -169,7 +170,9 @@ def ftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     def yaml(p: int) -> str:
         return f"  - {{名称: host, 类型: ftp, 主机: 127.0.0.1, 端口: {p}, 用户名: officer, 目录: site}}\n"
 
-    yield Server("ftp", port, yaml, files, {"SITE_BUILDER_FTP_PASSWORD": "secret"}, home / "site")
+    yield Server(
+        "ftp", port, yaml, files, {"SITE_BUILDER_FTP_PASSWORD": FTP_PASSWORD}, home / "site"
+    )
     server.close_all()
 
 

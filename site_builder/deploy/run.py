@@ -32,6 +32,16 @@ BACKOFF = (0.5, 1.0, 2.0)
 DEFAULT_DOMAINS = ("aliyuncs.com", "myqcloud.com")
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a deploy is: files (uploads, then deletions) and bytes sent."""
+
+    files: int
+    total_files: int
+    bytes: int
+    total_bytes: int
+
+
 @dataclass
 class DeployReport:
     target: AnyTarget
@@ -77,7 +87,7 @@ def deploy(
     target_name: str | None,
     write: bool,
     allow_deletes: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     *,
     gate: Gate,
 ) -> DeployReport:
@@ -113,18 +123,20 @@ def deploy(
         touched = {f.path for f in plan.uploads} | set(plan.deletes)
         known = {p: h for p, h in listing.items() if h and p not in touched}
         _attempt(target, remote, lambda: remote.begin(known))
+        moved = Progress(0, total, 0, plan.upload_bytes)
         for done, file in enumerate(plan.uploads, start=1):
             data = sent.pop(file.path) if file.path in sent else (output / file.path).read_bytes()
             _attempt(target, remote, functools.partial(remote.upload, file, data))
             report.sent.append(f"+{file.path}")
             checkpoint(f"uploaded-{done}")  # tests kill a deploy after its Nth file
+            moved = Progress(done, total, moved.bytes + file.size, moved.total_bytes)
             if progress:
-                progress(done, total)
+                progress(moved)
         for done, path in enumerate(plan.deletes, start=len(plan.uploads) + 1):
             _attempt(target, remote, functools.partial(remote.delete, path))
             report.sent.append(f"-{path}")
             if progress:
-                progress(done, total)
+                progress(Progress(done, total, moved.bytes, moved.total_bytes))
         _attempt(target, remote, lambda: remote.prune(plan.deletes))
         _attempt(target, remote, lambda: remote.finish({p: f.sha256 for p, f in local.items()}))
         report.written = True

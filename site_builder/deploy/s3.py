@@ -8,6 +8,7 @@ import os
 
 from ..errors import DeployError
 from ..model.targets import AnyTarget, S3Target
+from .credentials import s3_keys
 from .plan import LocalFile
 from .remote import Remote
 
@@ -29,15 +30,15 @@ class S3Remote(Remote):
         name = f"发布目标“{target.name}”"
         if isinstance(exc, aws.NoCredentialsError):
             return DeployError(
-                f"{name}没有访问密钥：请在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 里"
+                f"{name}没有访问密钥：请在工作台的“发布”页填写 AccessKey，或在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 里"
                 "设置对象存储的 AccessKey（不要写进 site.yaml）。"
             )
         if isinstance(exc, aws.ClientError):
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidAccessKey"):
                 return DeployError(
-                    f"{name}拒绝了访问密钥（{code}）：请核对环境变量 AWS_ACCESS_KEY_ID 和 "
-                    "AWS_SECRET_ACCESS_KEY 是否是这个账号的 AccessKey。"
+                    f"{name}拒绝了访问密钥（{code}）：请核对工作台“发布”页填写的 AccessKey（或环境变量 "
+                    "AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY）是否是这个账号的。"
                 )
             if code in ("NoSuchBucket", "404"):
                 return DeployError(
@@ -74,9 +75,12 @@ class S3Remote(Remote):
             connect_timeout=10,
             read_timeout=30,
         )
+        keys = s3_keys(self.target)  # typed once in the workbench; None: the environment's
         self.client = boto3.client(
-            "s3", endpoint_url=self.target.endpoint, region_name=self.target.region, config=config
-        )
+            "s3", endpoint_url=self.target.endpoint, region_name=self.target.region, config=config,
+            aws_access_key_id=keys[0] if keys else None,
+            aws_secret_access_key=keys[1] if keys else None,
+        )  # fmt: skip
 
     def listing(self) -> dict[str, str | None]:
         found: dict[str, str | None] = {}

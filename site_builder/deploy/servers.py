@@ -7,7 +7,6 @@ import contextlib
 import ftplib
 import io
 import json
-import os
 import posixpath
 import stat
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 from ..errors import DeployError
 from ..model.targets import AnyTarget, ServerTarget
 from ..write.swap import checkpoint
+from .credentials import server_password
 from .plan import LocalFile
 from .remote import MANIFEST, TEMP_SUFFIX, Remote
 
@@ -171,7 +171,7 @@ class SftpRemote(_ServerRemote):
         if isinstance(exc, paramiko.AuthenticationException):
             return DeployError(
                 f"发布目标“{target.name}”拒绝登录（用户 {target.user}）：请核对用户名，以及 "
-                "site.yaml 的“密钥文件”或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
+                "工作台“发布”页填写的密码、site.yaml 的“密钥文件”或环境变量 SITE_BUILDER_SFTP_PASSWORD。"
             )
         if isinstance(exc, paramiko.SSHException):
             return None
@@ -184,7 +184,7 @@ class SftpRemote(_ServerRemote):
             self.transport.close()
         self.transport = paramiko.Transport((self.target.host or "", self.target.port or 22))
         self.transport.banner_timeout = 15
-        password = os.environ.get("SITE_BUILDER_SFTP_PASSWORD")
+        password = server_password(self.target)
         key = None
         try:
             if self.target.key_file:
@@ -265,8 +265,8 @@ class FtpRemote(_ServerRemote):
         if isinstance(exc, ftplib.error_perm):
             if str(exc).startswith("530"):
                 return DeployError(
-                    f"{name}拒绝登录（用户 {target.user}）：请核对用户名和环境变量 "
-                    "SITE_BUILDER_FTP_PASSWORD。"
+                    f"{name}拒绝登录（用户 {target.user}）：请核对用户名，以及工作台“发布”页填写的"
+                    "密码或环境变量 SITE_BUILDER_FTP_PASSWORD。"
                 )
             return DeployError(f"{name}拒绝了操作：{exc}。请检查这个账号在服务器上的写入权限。")
         if isinstance(exc, (ftplib.error_temp, ftplib.error_reply)):
@@ -282,7 +282,7 @@ class FtpRemote(_ServerRemote):
         self.ftp.encoding = "utf-8"
         try:
             self.ftp.connect(self.target.host or "", self.target.port or 21)
-            self.ftp.login(self.target.user or "", os.environ.get("SITE_BUILDER_FTP_PASSWORD", ""))
+            self.ftp.login(self.target.user or "", server_password(self.target) or "")
             if isinstance(self.ftp, ftplib.FTP_TLS):
                 self.ftp.prot_p()
         except BaseException:

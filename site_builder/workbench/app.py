@@ -57,6 +57,7 @@ from .photos import (
     set_aside,
     store_photo,
 )
+from .publish import job_page, job_state, preview, publish_page, start
 from .record_form import (
     Form,
     digest,
@@ -78,6 +79,7 @@ from .settings import (
     site_settings,
 )
 from .site_actions import build_site, quit_workbench, site_zip
+from .targets import save_target, target_form
 from .textfile import SITE, save_yaml, show_yaml, unreadable_campaigns, yaml_path
 from .uploads import Files, store_uploads, stored
 from .wording import for_form
@@ -404,6 +406,14 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("GET", "_site", lambda wb, r: site_settings(wb, r.site, message=saved_message(r.query))),
     ("POST", "_site", lambda wb, r: save_site_settings(wb, r.site, r.form)),
     ("*", "_yaml/{name}", Workbench._yaml),
+    ("GET", "_publish", lambda wb, r: publish_page(wb, r.site, r.query)),
+    ("GET", "_publish/target", lambda wb, r: target_form(wb, r.site, r.query)),
+    ("POST", "_publish/target", lambda wb, r: save_target(wb, r.site, r.form)),
+    ("POST", "_publish/preview", lambda wb, r: preview(wb, r.site, r.form)),
+    ("POST", "_publish/run", lambda wb, r: start(wb, r.site, r.form)),
+    ("POST", "_publish/rollback", lambda wb, r: start(wb, r.site, r.form, rollback=True)),
+    ("GET", "_publish/job", lambda wb, r: job_page(wb, r.site)),
+    ("GET", "_publish/job.json", lambda wb, r: job_state(wb)),
     ("GET", "_trash", lambda wb, r: trash_page(wb)),
     ("GET", "_history", lambda wb, r: history_page(wb, r.site)),
     ("POST", "_history", lambda wb, r: restore_version(wb, r.site, r.form)),
