@@ -128,10 +128,10 @@ def deploy(
             data = sent.pop(file.path) if file.path in sent else (output / file.path).read_bytes()
             _attempt(target, remote, functools.partial(remote.upload, file, data))
             report.sent.append(f"+{file.path}")
-            checkpoint(f"uploaded-{done}")  # tests kill a deploy after its Nth file
             moved = Progress(done, total, moved.bytes + file.size, moved.total_bytes)
             if progress:
                 progress(moved)
+            checkpoint(f"uploaded-{done}")  # tests kill a deploy after its Nth file
         for done, path in enumerate(plan.deletes, start=len(plan.uploads) + 1):
             _attempt(target, remote, functools.partial(remote.delete, path))
             report.sent.append(f"-{path}")
