@@ -204,7 +204,8 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     import threading
     import webbrowser
 
-    from .dev.serve import lan_addresses, start
+    from .dev.phone import lan_addresses
+    from .dev.serve import start
 
     options = BuildOptions(content=args.content, cache=args.cache)
 

@@ -35,6 +35,7 @@ from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
 from ..workers import NOT_INHERITED
 from .handler import make_handler
+from .phone import PhonePreview, lan_addresses
 from .state import DevState
 
 
@@ -180,24 +181,14 @@ class Server:
 
     def shutdown(self) -> None:
         self.stop.set()
+        if self.workbench is not None and self.workbench.phone is not None:
+            self.workbench.phone.off()
         self.httpd.shutdown()
         NOT_INHERITED.discard(self.httpd.socket.fileno())
         self.httpd.server_close()
         # A rendering under way is not waited for: the preview writes only the cache, each
         # file atomically, and its workers end with this process.
         self.thread.join(timeout=0.5)
-
-
-def lan_addresses() -> list[str]:
-    """This computer's IPv4 addresses on the local network, as its host name resolves."""
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        return []
-    found = sorted({str(info[4][0]) for info in infos})
-    return [a for a in found if not a.startswith("127.")]
 
 
 def _base_path(options: BuildOptions) -> str:
@@ -233,6 +224,7 @@ def start(
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
     NOT_INHERITED.add(httpd.socket.fileno())  # image workers forked later must not hold it
     if bench is not None:
+        bench.phone = PhonePreview(site.state)  # the workbench's 手机预览 switch
         bound = int(httpd.server_address[1])
         bench.origins.update({f"http://127.0.0.1:{bound}", f"http://localhost:{bound}"})
     httpd.daemon_threads = True

@@ -78,7 +78,7 @@ from .settings import (
     saved_message,
     site_settings,
 )
-from .site_actions import build_site, quit_workbench, site_zip
+from .site_actions import build_site, phone_page, phone_switch, quit_workbench, site_zip
 from .targets import save_target, target_form
 from .textfile import SITE, save_yaml, show_yaml, unreadable_campaigns, yaml_path
 from .uploads import Files, store_uploads, stored
@@ -97,6 +97,7 @@ class Workbench:
             self.options.cache_dir / "workbench" / "history", self.options.content
         )
         self.on_quit: Callable[[], None] | None = None  # set by the server that carries it
+        self.phone: Any = None  # its 手机预览 (dev.phone.PhonePreview), set by the server too
         self.env = Environment(
             loader=PackageLoader("site_builder", "workbench/templates"),
             autoescape=True,
@@ -414,6 +415,8 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "_publish/rollback", lambda wb, r: start(wb, r.site, r.form, rollback=True)),
     ("GET", "_publish/job", lambda wb, r: job_page(wb, r.site)),
     ("GET", "_publish/job.json", lambda wb, r: job_state(wb)),
+    ("GET", "_phone", lambda wb, r: phone_page(wb)),
+    ("POST", "_phone", lambda wb, r: phone_switch(wb, one(r.form, "action") == "on")),
     ("GET", "_trash", lambda wb, r: trash_page(wb)),
     ("GET", "_history", lambda wb, r: history_page(wb, r.site)),
     ("POST", "_history", lambda wb, r: restore_version(wb, r.site, r.form)),

@@ -20,6 +20,7 @@ class Bench(Protocol):
 
     options: BuildOptions
     on_quit: Callable[[], None] | None
+    phone: Any  # dev.phone.PhonePreview when carried by the preview server, else None
 
     def page(self, template: str, status: int, **context: Any) -> Response: ...
 
@@ -70,3 +71,35 @@ def quit_workbench(bench: Bench) -> Response:
     if bench.on_quit is not None:
         threading.Timer(0.5, bench.on_quit).start()
     return bench.page("message.html", 200, title="工作台已退出", text="可以关闭这个浏览器页面了。")
+
+
+def phone_page(bench: Bench, message: str = "") -> Response:
+    """手机预览: the switch, and when it is on the address and its QR code."""
+    import base64
+
+    from ..media.qr import qr_png
+
+    phone = bench.phone
+    addresses = phone.addresses if phone is not None else []
+    qr = (
+        "data:image/png;base64," + base64.b64encode(qr_png(addresses[0])).decode()
+        if addresses
+        else ""
+    )
+    return bench.page(
+        "phone.html", 200, available=phone is not None, addresses=addresses, qr=qr, message=message
+    )
+
+
+def phone_switch(bench: Bench, on: bool) -> Response:
+    phone = bench.phone
+    if phone is None:
+        return phone_page(bench)
+    if not on:
+        phone.off()
+        return phone_page(bench, "已关闭手机预览：局域网里的其他设备已无法打开。")
+    if not phone.on():
+        return phone_page(
+            bench, "这台电脑现在没有连接局域网（Wi-Fi 或网线），无法给手机预览。请连上网络后再试。"
+        )
+    return phone_page(bench, "已打开手机预览。")
