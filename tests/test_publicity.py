@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -37,7 +38,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _articles(demo: Path) -> list[Path]:
-    return sorted((demo / "公众号").rglob("*.html"))
+    found = sorted(p for p in (demo / "公众号").rglob("*.html") if p.name != "index.html")
+    assert found
+    return found
+
+
+def test_the_folder_page_holds_every_article_exactly(demo: Path) -> None:
+    """index.html copies each article as written: its HTML is carried whole, not re-parsed."""
+    page = BeautifulSoup((demo / "公众号" / "index.html").read_text("utf-8"), "html.parser")
+    blocks = page.find_all("article")
+    articles = _articles(demo)
+    assert len(blocks) == len(articles) == 14
+    for block in blocks:
+        path = demo / "公众号" / str(block.find("a")["href"])
+        carried = json.loads(block.find("script", type="application/json").string)
+        assert carried == path.read_text("utf-8"), path
+        assert block["data-link"].startswith(BASE) and len(block["data-title"]) <= 64
+    assert not page.find_all("img") and not page.find_all(src=True)  # nothing fetched
+    assert [b.find("a")["href"] for b in blocks[:2]] == ["campaign.html", "notice.html"]
 
 
 def test_every_article_keeps_only_what_the_editor_keeps(demo: Path) -> None:
@@ -84,13 +102,18 @@ def test_article_images_are_beside_it_and_fit_the_editor(demo: Path) -> None:
     for name in published:
         assert (demo / "output" / name).is_file(), name  # the src really exists when published
     files = sorted(p for p in folder.iterdir() if p.suffix in (".jpg", ".png"))
-    assert {p.name for p in files} >= {"portrait.jpg", "photo-1.jpg", "qr.png", "cover.png"}
+    # each file carries the name the HTML uses (the last part of its address): uploading
+    # "the image of the same name" means one name, not a guess
+    srcs = {str(img["src"]).rsplit("/", 1)[-1] for img in soup.find_all("img")}
+    assert srcs <= {p.name for p in files}, srcs
+    covers = [p for p in files if p.name.startswith("cover")]
+    assert len(covers) == 1 and covers[0].name not in srcs  # the cover is not in the body
     for path in files:
         assert path.stat().st_size < 1_000_000
         with Image.open(path) as im:
             assert im.format in ("JPEG", "PNG") and im.width <= 1080
             assert not im.getexif()
-    with Image.open(folder / "cover.png") as im:
+    with Image.open(covers[0]) as im:
         assert im.size == (900, 383)
     readme = (folder / "README.txt").read_text("utf-8")
     assert readme.startswith(f"阅读原文：{BASE}{CAMPAIGN}/chen-lixin/\n")

@@ -33,6 +33,7 @@ from ..pages.plan import Template, notice_of, profile_of
 from ..pages.public import PublicCampaign, PublicHonoree, PublicNotice
 from ..pages.theme import make_environment
 from ..pipeline import Rendering
+from .wechat_index import INDEX, Entry, index_page
 
 # What the 公众号 editor keeps (tables with their rows and cells).
 ARTICLE_TAGS = {
@@ -72,8 +73,20 @@ class Article:
     folder: str  # "" for the campaign-level articles, else the honouree's slug
     name: str  # article.html, campaign.html, notice.html
     html: str
-    readme: str
+    title: str
+    digest: str
+    link: str  # the page on the published site: 阅读原文
+    author: str
     images: list[ArticleImage] = field(default_factory=list)
+    cover: ArticleImage | None = None
+
+    @property
+    def readme(self) -> str:
+        return _readme(self.link, self.title, self.digest, self.author, self.cover is not None)
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}/{self.name}" if self.folder else self.name
 
 
 def wechat_story(story_html: str) -> str:
@@ -114,15 +127,17 @@ class Maker:
             return rendered
         return self.done.linked[name].read_bytes()
 
-    def picture(self, picture: Picture | None, file: str) -> ArticleImage | None:
-        """The largest JPEG of a picture that fits the editor: ≤ 1080 px and under 1 MB."""
+    def picture(self, picture: Picture | None) -> ArticleImage | None:
+        """The largest JPEG of a picture that fits the editor: ≤ 1080 px and under 1 MB,
+        under the name the article's HTML uses (its name on the published site)."""
         if picture is None:
             return None
         for rendition in sorted(picture.jpeg, key=lambda r: -r.width):
             data = self._file(rendition.name)
             if rendition.width <= MAX_WIDTH and len(data) < MAX_BYTES:
                 src = self.base_url + rendition.name
-                return ArticleImage(file, src, rendition.width, rendition.height, data)
+                name = rendition.name.rsplit("/", 1)[-1]
+                return ArticleImage(name, src, rendition.width, rendition.height, data)
         return None
 
     def qr(self, page_url: str) -> ArticleImage:
@@ -136,10 +151,10 @@ class Maker:
         return finish(self.env.get_template(f"wechat/{template}").render(**context), self.css)
 
     def honoree(self, campaign: PublicCampaign, h: PublicHonoree) -> Article:
-        portrait = self.picture(h.portrait, "portrait.jpg")
+        portrait = self.picture(h.portrait)
         photos = []
-        for i, photo in enumerate(h.photos, start=1):
-            image = self.picture(photo.picture, f"photo-{i}.jpg")
+        for photo in h.photos:
+            image = self.picture(photo.picture)
             if image is not None:
                 photos.append((image, photo.caption))
         qr = self.qr(h.url)
@@ -153,47 +168,36 @@ class Maker:
             qr=qr,
         )
         images = [i for i in (portrait, *(p for p, _ in photos), qr) if i is not None]
+        cover = None
         if h.cover is not None:
             data = self._file(h.cover.name)
-            images.append(
-                ArticleImage(
-                    "cover.png", self.base_url + h.cover.name, h.cover.width, h.cover.height, data
-                )
-            )
-        readme = _readme(
-            link=self.base_url + h.url,
-            title=f"{h.name}：{h.tagline}",
-            digest=h.summary,
-            author=self.done.site.config.organiser,
-            cover=h.cover is not None,
-        )
-        return Article(h.slug, "article.html", html, readme, images)
+            cover = ArticleImage(
+                h.cover.name.rsplit("/", 1)[-1], self.base_url + h.cover.name, h.cover.width,
+                h.cover.height, data,
+            )  # fmt: skip
+        organiser = self.done.site.config.organiser
+        return Article(
+            h.slug, "article.html", html, f"{h.name}：{h.tagline}", h.summary,
+            self.base_url + h.url, organiser, images, cover,
+        )  # fmt: skip
 
     def campaign(self, campaign: PublicCampaign) -> Article:
-        people = [_Person(h, self.picture(h.portrait, f"{h.slug}.jpg")) for h in campaign.honorees]
+        people = [_Person(h, self.picture(h.portrait)) for h in campaign.honorees]
         qr = self.qr(campaign.url)
         html = self.render("campaign.html", campaign=campaign, people=people, qr=qr)
         images = [p.portrait for p in people if p.portrait is not None] + [qr]
-        readme = _readme(
-            link=self.base_url + campaign.url,
-            title=campaign.title,
-            digest=campaign.summary
-            or f"{campaign.title}共{len(campaign.honorees)}位人选的先进事迹。",
-            author=self.done.site.config.organiser,
-            cover=False,
-        )
-        return Article("", "campaign.html", html, readme, images)
+        digest = campaign.summary or f"{campaign.title}共{len(campaign.honorees)}位人选的先进事迹。"
+        return Article(
+            "", "campaign.html", html, campaign.title, digest, self.base_url + campaign.url,
+            self.done.site.config.organiser, images,
+        )  # fmt: skip
 
     def notice(self, campaign: PublicCampaign, notice: PublicNotice) -> Article:
         html = self.render("notice.html", campaign=campaign, notice=notice)
-        readme = _readme(
-            link=self.base_url + notice.url,
-            title=notice.title,
-            digest=notice.intro,
-            author=self.done.site.config.organiser,
-            cover=False,
-        )
-        return Article("", "notice.html", html, readme)
+        return Article(
+            "", "notice.html", html, notice.title, notice.intro, self.base_url + notice.url,
+            self.done.site.config.organiser,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -245,12 +249,14 @@ def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str
         f"作者：{author}",
     ]
     if cover:
-        lines.append("封面：cover.png（900×383，可直接作为文章封面）")
+        lines.append("封面：本文件夹里的 cover-….png（900×383，可直接作为文章封面）")
     lines += [
         "",
-        "使用方法：用浏览器打开本文件夹里的 .html 文件，全选（Ctrl+A）、复制（Ctrl+C），",
-        "粘贴到公众号编辑器的正文里；把上面的“阅读原文”网址填到编辑器的“原文链接”。",
-        "文中图片指向已发布的网站；如果编辑器提示图片无法转存，请把本文件夹里的同名图片逐一上传替换。",
+        "使用方法：用浏览器打开公众号文件夹里的“index.html”（文章目录），点这篇文章的“复制正文”，",
+        "到公众号编辑器的正文里粘贴（Ctrl+V）；标题、摘要和“阅读原文”网址也各有复制按钮。",
+        "不要直接打开文章的 .html 全选复制：浏览器会改掉文章的排版。",
+        "文中图片指向已发布的网站，请先发布网站再粘贴；编辑器提示图片无法转存时，",
+        "把本文件夹里与图片同名的文件上传替换即可（文件名与文中图片地址的最后一段相同）。",
     ]
     return "\n".join(lines) + "\n"
 
@@ -274,14 +280,19 @@ def make_articles(done: Rendering, campaign_id: str) -> list[Article]:
 
 
 def article_files(articles: list[Article]) -> dict[str, bytes]:
-    """What the 公众号 folder holds: articles, their README and their images."""
-    files: dict[str, bytes] = {}
+    """What the 公众号 folder holds: articles, their README and their images, and the
+    index page that copies each article exactly as it is."""
+    order = sorted(articles, key=lambda a: a.folder != "")  # the roundup and 公示 first
+    entries = [Entry(a.path, _cut(a.title, TITLE_CHARS), _cut(plain_text(a.digest), DIGEST_CHARS),
+                     a.link, a.html) for a in order]  # fmt: skip
+    heading = next((a.title for a in articles if a.name == "campaign.html"), "公众号文章")
+    files: dict[str, bytes] = {INDEX: index_page(entries, heading).encode()}
     for article in articles:
         prefix = f"{article.folder}/" if article.folder else ""
         files[prefix + article.name] = article.html.encode()
         readme = "README.txt" if article.folder else f"{Path(article.name).stem}-README.txt"
         files[prefix + readme] = article.readme.encode()
         folder = prefix or "images/"
-        for image in article.images:
+        for image in [*article.images, *([article.cover] if article.cover else [])]:
             files[folder + image.file] = image.data
     return files

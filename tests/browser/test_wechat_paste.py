@@ -91,3 +91,50 @@ def test_preview_profile_copies_its_wechat_version(browser: Browser, tmp_path: P
     finally:
         context.close()
         server.shutdown()
+
+
+def test_the_folder_page_copies_an_article_that_pastes_unchanged(
+    browser: Browser, site_url: str, tmp_path: Path
+) -> None:
+    """From the 公众号 folder the editor opens: its index.html's 复制正文, then a paste into
+    an editor. The wrapping <section> and its line-height arrive; no browser font does."""
+    target = tmp_path / "公众号"
+    args = ["--content", str(ROOT / "content"), "--cache", str(tmp_path / "cache")]
+    assert main(["wechat", "2024-shili-xinjiuye", *args, "-o", str(target), "-q"]) == 0
+    expected = BeautifulSoup(
+        (target / "chen-lixin" / "article.html").read_text("utf-8"), "html.parser"
+    )
+    wrapper = expected.find("section")
+    assert wrapper is not None and "line-height" in str(wrapper.get("style"))
+
+    context, page = new_page(browser, DESKTOP, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page.goto((target / "index.html").as_uri())
+        block = page.locator("article").filter(
+            has=page.locator("a[href='chen-lixin/article.html']")
+        )
+        block.get_by_role("button", name="复制正文").click()
+        expect(block.get_by_role("status")).to_contain_text("已复制正文")
+
+        editor_url = site_url + "__editor__.html"
+        page.route(
+            editor_url,
+            lambda route: route.fulfill(body=EDITOR, content_type="text/html; charset=utf-8"),
+        )
+        page.goto(editor_url)
+        page.click("#editor")
+        page.keyboard.press("Control+V")
+        editor = page.locator("#editor")
+        expect(editor.locator("h2")).to_have_text("陈立新")
+        first = editor.locator(":scope > *").first
+        assert first.evaluate("e => e.tagName") == "SECTION"
+        assert "line-height" in (first.get_attribute("style") or "")
+        styles = editor.locator("[style]").evaluate_all(
+            "els => els.map(e => e.getAttribute('style'))"
+        )
+        assert styles and not any("Times New Roman" in s for s in styles)
+        assert _squash(editor.inner_text()) == _squash(expected.get_text())
+        pasted = editor.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src'))")
+        assert pasted == [img["src"] for img in expected.find_all("img")]
+    finally:
+        context.close()
