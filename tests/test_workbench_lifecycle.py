@@ -158,3 +158,37 @@ def test_every_save_is_listed_and_any_version_can_be_restored(bench: Workbench) 
                 {"file": fields["file"], "version": ["../../x.bak"]}):  # fmt: skip
         refused = bench.handle("POST", "_history", {"token": [TOKEN]} | bad, ORIGIN)
         assert refused.status == 404
+
+
+def test_the_notice_and_the_wechat_articles_are_downloaded_through_the_gate(
+    bench: Workbench,
+) -> None:
+    import io
+    import zipfile
+
+    import docx
+
+    notice = bench.handle("GET", f"{JZ}/_notice.docx", {}, None)
+    assert notice.status == 200 and "attachment" in notice.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(notice.body)).paragraphs)
+    assert "公示" in text and "沈丽" in "".join(
+        c.text
+        for t in docx.Document(io.BytesIO(notice.body)).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    articles = bench.handle("GET", f"{JZ}/_wechat.zip", {}, None)
+    assert articles.status == 200 and articles.content_type == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(articles.body)).namelist()
+    assert "公众号/index.html" in names and "公众号/shen-li/article.html" in names
+    assert "公众号/campaign.html" in names and "公众号/notice.html" in names
+
+    # a phone number in a story: neither leaves, and the page says where to fix it
+    record = bench.options.content / JZ / "honorees/shen-li/index.md"
+    record.write_text(record.read_text("utf-8") + "\n联系她：139 0009 0222。\n", "utf-8")
+    for path in (f"{JZ}/_wechat.zip", f"{JZ}/_notice.docx"):
+        refused = bench.handle("GET", path, {}, None)
+        assert refused.content_type.startswith("text/html"), path
+        page = soup(refused.body)
+        assert "139****0222" in page.get_text() and "13900090222" not in page.get_text()
+        assert page.select_one("ul.todo a")["href"].startswith(f"/_admin/{JZ}/shen-li/")

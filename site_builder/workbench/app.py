@@ -24,7 +24,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..checks.privacy import privacy_detector
 from ..checks.site import check_site
 from ..errors import PhotoError, Problem, Problems, UsageError
-from ..forms.export import export
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree, new_site
 from ..load.content import load_site, parse_record
@@ -35,6 +34,7 @@ from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .dashboard import campaign_page
+from .downloads import notice_docx, summary_xlsx, wechat_zip
 from .edit import edit_record
 from .history import History
 from .lifecycle import (
@@ -69,7 +69,7 @@ from .record_form import (
     to_record,
     values_from_form,
 )
-from .response import XLSX, Response, attachment
+from .response import Response
 from .routes import Request, bind
 from .settings import (
     campaign_settings,
@@ -182,11 +182,6 @@ class Workbench:
         if r.method == "POST":
             return save_yaml(self, r.name, path, r.form)
         return show_yaml(self, r.name, path)
-
-    def _export(self, r: Request) -> Response:
-        data, _ = export(self.options.content, r.c.id, "xlsx", include_private=False)
-        name = f"{r.c.id}-推荐汇总表.xlsx"
-        return Response(200, data, XLSX, {"Content-Disposition": attachment(name)})
 
     def _photo(self, r: Request) -> Response:
         photo = listed(r.h, r.name)
@@ -427,7 +422,9 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "{campaign}", lambda wb, r: order(wb, r.c, r.form) if one(r.form, "action") == "seq" else bulk_status(wb, r.c, r.form)),
     ("POST", "{campaign}/_delete", lambda wb, r: delete_campaign(wb, r.c, r.form)),
     ("POST", "{campaign}/_copy", lambda wb, r: copy(wb, r.c, r.form)),
-    ("*", "{campaign}/_export.xlsx", Workbench._export),
+    ("*", "{campaign}/_export.xlsx", lambda wb, r: summary_xlsx(r.c)),
+    ("*", "{campaign}/_wechat.zip", lambda wb, r: wechat_zip(wb, r.c)),
+    ("*", "{campaign}/_notice.docx", lambda wb, r: notice_docx(wb, r.c)),
     ("POST", "{campaign}/_new", lambda wb, r: wb._new_honoree(r.c, r.form)),
     ("POST", "{campaign}/_notice/period", lambda wb, r: Response(200, notice_period(r.c, r.form).encode())),
     ("POST", "{campaign}/_notice", lambda wb, r: save_notice(wb, r.c, r.form)),
