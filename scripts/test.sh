@@ -2,7 +2,8 @@
 # 一条命令：在全新机器上安装测试所需的一切，然后运行全部测试（包括真实浏览器测试）。
 #  - Python 依赖：.venv 里 pip install -e '.[test]'
 #  - Debian 软件包（缺少时安装，需要 root 或 sudo）：chromium、fonts-noto-cjk、nginx-light、npm、
-#    openssh-server（发布测试的 SFTP 服务器；测试自己在 127.0.0.1 上启动它，不作为系统服务运行）
+#    openssh-server（发布测试的 SFTP 服务器；测试自己在 127.0.0.1 上启动它，不作为系统服务运行）、
+#    libreoffice-writer-nogui（把公示 Word 版排成 PDF，检查页数、每行字数和页码）
 #  - npm 包：tests/browser 下的 axe-core（按 package-lock.json 安装）
 # 额外参数原样传给 pytest，例如 scripts/test.sh -k notice
 set -euo pipefail
@@ -15,6 +16,7 @@ need=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v npm >/dev/null || need+=(npm)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     SUDO=()

@@ -6,9 +6,12 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
+import pypdf
 import pytest
 from bs4 import BeautifulSoup, Tag
 from docx.shared import Mm, Pt
@@ -187,10 +190,10 @@ def test_notice_document_is_laid_out_as_an_official_notice(demo: Path) -> None:
     grid = section._sectPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid"
     )
-    assert (
+    assert (  # lines only: a character grid is read differently by Word, WPS and LibreOffice
         grid is not None
         and grid.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type")
-        == "linesAndChars"
+        == "lines"
     )
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
     title = paragraphs[0]
@@ -200,6 +203,13 @@ def test_notice_document_is_laid_out_as_an_official_notice(demo: Path) -> None:
     assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "仿宋"
     assert body.text == "公示时间：2024年3月28日至4月3日（5个工作日）。"
     assert paragraphs[-1].text == "2024年3月27日" and paragraphs[-1].alignment == 2  # right
+    assert paragraphs[-1].paragraph_format.right_indent == Pt(4 * 16)  # four characters in
+    issuer = paragraphs[-2]  # centred over the date: its middle where the date's is
+    date_middle = 4 + (len("年月日") + 0.5 * len("2024327")) / 2
+    assert (
+        abs(issuer.paragraph_format.right_indent.pt / 16 + len(issuer.text) / 2 - date_middle)
+        < 0.01
+    )
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     for name in ("陈立新", "王春燕", "阿依古丽·买买提"):
         assert name in cells
@@ -216,3 +226,65 @@ def test_notice_document_is_deterministic(demo: Path, tmp_path: Path) -> None:
     )
     assert again.read_bytes() == (demo / "公示.docx").read_bytes()
     assert io.BytesIO(again.read_bytes()).read(2) == b"PK"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_notice_document_pages_table_and_language_as_gbt_9704(demo: Path) -> None:
+    """Read from the document's XML: page numbers, the table's rules, the language."""
+    package = zipfile.ZipFile(demo / "公示.docx")
+    settings = package.read("word/settings.xml").decode()
+    assert "<w:evenAndOddHeaders/>" in settings
+    document = docx.Document(str(demo / "公示.docx"))
+    section = document.sections[0]
+    for footer, side in ((section.footer, 2), (section.even_page_footer, 0)):  # right, left
+        paragraph = footer.paragraphs[0]
+        xml = paragraph._p.xml
+        assert "PAGE" in xml and 'w:fldCharType="begin"' in xml
+        assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        assert paragraph.alignment == side
+        assert paragraph.runs[0].font.size == Pt(14) and paragraph.runs[0].font.name == "宋体"
+    table = document.tables[0]
+    rows = table._tbl.findall(f"{W}tr")
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
+    assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+    widths = [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.findall(f"{W}gridCol")]
+    headers = [c.text for c in table.rows[0].cells]
+    by = dict(zip(headers, widths, strict=True))
+    assert by["序号"] == min(widths) and by["单位及职务"] == max(widths)
+    assert abs(sum(widths) - 156 / 25.4 * 1440) < 28  # the whole text width, within 0.5 mm
+    styles = package.read("word/styles.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in styles and "ja-JP" not in styles and "en-US" not in styles
+
+
+def _ems(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text.replace(" ", ""))
+
+
+def test_notice_document_rendered_by_libreoffice(demo: Path, tmp_path: Path) -> None:
+    """The .docx as an office's LibreOffice prints it: three pages, 28 characters a line,
+    the page numbers, the table's header on the page it continues on."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail(
+            "需要 LibreOffice：请用 scripts/test.sh 运行测试，它会安装 libreoffice-writer-nogui"
+        )
+    shutil.copy(demo / "公示.docx", tmp_path / "公示.docx")
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "公示.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "公示.pdf").pages]
+    assert len(pages) == 3
+    for number, text in enumerate(pages, start=1):
+        assert text.rstrip().endswith(f"— {number} —") or f"— {number} —" in text, number
+    intro = pages[0].splitlines()[2:5]  # after the two lines of the title
+    assert intro[0].startswith("经各单位推荐")
+    assert _ems(intro[0]) == 26  # 28 less the first line's indent of two
+    assert 27 <= _ems(intro[1]) <= 28  # a whole line: 28 (less the space set around 12)
+    assert pages[1].splitlines()[0].replace(" ", "").startswith("序号姓名性别")  # header again
+    rules = [line for page in pages for line in page.splitlines() if line.startswith("1. ")]
+    assert rules and 27 <= _ems(rules[0]) + 2 <= 28  # with its indent of two: a full line

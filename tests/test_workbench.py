@@ -103,7 +103,9 @@ def test_editing_one_field_leaves_every_other_line_as_it_was(
 @pytest.fixture
 def bench(tmp_path: Path) -> Workbench:
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    options = BuildOptions(
+        content=tmp_path / "content", output=tmp_path / "output", cache=tmp_path / "cache"
+    )
     return Workbench(options, TOKEN, {ORIGIN})
 
 

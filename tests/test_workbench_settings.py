@@ -27,7 +27,9 @@ JZ = "2024-jiaozuo-xinjiuye"
 def jiaozuo_bench(tmp_path: Path) -> Workbench:
     """A workbench on a copy of the Jiaozuo example."""
     shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
-    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    options = BuildOptions(
+        content=tmp_path / "content", output=tmp_path / "output", cache=tmp_path / "cache"
+    )  # never the working directory's output/
     return Workbench(options, TOKEN, {ORIGIN})
 
 
