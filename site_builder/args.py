@@ -251,6 +251,11 @@ def make_parser() -> ChineseParser:
         metavar="文件夹",
         help="输出文件夹（默认 公众号）",
     )
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="同时通过公众号接口推送到草稿箱（不会群发；AppID/AppSecret 来自工作台或环境变量）",
+    )
     _cache(p)
 
     p = sub.add_parser(

@@ -392,9 +392,18 @@ def _wechat(args: argparse.Namespace, out: Console) -> int:
     people = sum(1 for a in articles if a.folder)
     out.print(
         f"已生成公众号文章到 {target}/：{people} 位人选各一篇（每人一个文件夹），"
-        "活动综述 campaign.html，公示 notice.html。每篇的 README 写明“阅读原文”网址和建议标题。",
+        "活动综述 campaign.html，公示 notice.html。用浏览器打开其中的 index.html，逐篇“复制正文”。",
         markup=False,
     )
+    if args.draft:
+        from .publicity.wechat_api import drafts_for
+
+        pushed = drafts_for(done, articles, options)
+        out.print(
+            f"已推送到公众号草稿箱：{len(pushed)} 篇（{'、'.join(p.title for p in pushed)}）。"
+            "请在公众号后台“草稿箱”里检查后再群发：site-builder 不会替您群发。",
+            markup=False,
+        )
     return EXIT_OK
 
 

@@ -109,3 +109,28 @@ def where_kept(target: AnyTarget) -> str:
     else:
         return "不需要"
     return "系统凭据" if kept(target) else ""
+
+
+def kept_named(name: str) -> str | None:
+    """A secret kept under a plain name (the 公众号's AppID and AppSecret)."""
+    try:
+        store = _keyring()
+        return store.get_password(SERVICE, name) if _usable(store) else None
+    except Exception:
+        return None
+
+
+def keep_named(name: str, secret: str) -> None:
+    store = _keyring()
+    if not _usable(store):
+        raise UsageError(
+            NO_STORE.replace(
+                "对象存储 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY，"
+                "SFTP 为 SITE_BUILDER_SFTP_PASSWORD，FTP 为 SITE_BUILDER_FTP_PASSWORD",
+                "公众号为 WECHAT_APPID 和 WECHAT_APPSECRET",
+            )
+        )
+    try:
+        store.set_password(SERVICE, name, secret)
+    except Exception as exc:
+        raise UsageError(f"系统密码保管拒绝了保存（{type(exc).__name__}）。{NO_STORE}") from None

@@ -65,6 +65,15 @@ class Footer(Strict):
     contact: OptText = field("联系方式", "网站联系方式（会公开显示，请写单位电话或邮箱）")
 
 
+class WechatSettings(Strict):
+    """What ``wechat --draft`` needs to reach the 公众号's API (never the AppSecret)."""
+
+    api: OptText = field(
+        ("接口地址", "代理地址"),
+        "公众号接口的地址（默认 https://api.weixin.qq.com；单位通过代理上网时填代理转发的地址）",
+    )
+
+
 class SiteConfig(Strict):
     """content/site.yaml."""
 
@@ -86,6 +95,9 @@ class SiteConfig(Strict):
         "发布",
         "site-builder deploy 的发布目标（对象存储、SFTP、FTP 或文件夹），可写多个",
         default=[],
+    )
+    wechat: WechatSettings = field(
+        "公众号", "推送公众号草稿的设置（接口地址）", default=WechatSettings()
     )
     poster_font: OptText = field(
         "海报字体", "海报用的中文字体文件路径（默认使用随软件安装的思源黑体 Noto Sans SC）"

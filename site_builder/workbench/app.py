@@ -33,8 +33,8 @@ from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Sit
 from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
+from . import downloads
 from .dashboard import campaign_page
-from .downloads import notice_docx, summary_xlsx, wechat_zip
 from .edit import edit_record
 from .history import History
 from .lifecycle import (
@@ -422,9 +422,12 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "{campaign}", lambda wb, r: order(wb, r.c, r.form) if one(r.form, "action") == "seq" else bulk_status(wb, r.c, r.form)),
     ("POST", "{campaign}/_delete", lambda wb, r: delete_campaign(wb, r.c, r.form)),
     ("POST", "{campaign}/_copy", lambda wb, r: copy(wb, r.c, r.form)),
-    ("*", "{campaign}/_export.xlsx", lambda wb, r: summary_xlsx(r.c)),
-    ("*", "{campaign}/_wechat.zip", lambda wb, r: wechat_zip(wb, r.c)),
-    ("*", "{campaign}/_notice.docx", lambda wb, r: notice_docx(wb, r.c)),
+    ("*", "{campaign}/_export.xlsx", lambda wb, r: downloads.summary_xlsx(r.c)),
+    ("*", "{campaign}/_wechat.zip", lambda wb, r: downloads.wechat_zip(wb, r.c)),
+    ("*", "{campaign}/_notice.docx", lambda wb, r: downloads.notice_docx(wb, r.c)),
+    ("GET", "{campaign}/_wechat", lambda wb, r: downloads.wechat_page(wb, r.site, r.c)),
+    ("POST", "{campaign}/_wechat/keys", lambda wb, r: downloads.wechat_keys(wb, r.site, r.c, r.form)),
+    ("POST", "{campaign}/_wechat", lambda wb, r: downloads.wechat_push(wb, r.site, r.c)),
     ("POST", "{campaign}/_new", lambda wb, r: wb._new_honoree(r.c, r.form)),
     ("POST", "{campaign}/_notice/period", lambda wb, r: Response(200, notice_period(r.c, r.form).encode())),
     ("POST", "{campaign}/_notice", lambda wb, r: save_notice(wb, r.c, r.form)),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from ..errors import ContentError, UsageError
-from ..model.source import Campaign
+from ..model.source import Campaign, Site
 from ..options import BuildOptions
 from .dashboard import fix_link
+from .record_form import Form, one
 from .response import XLSX, Response, attachment
 from .textfile import Pages
 
@@ -71,3 +73,57 @@ def summary_xlsx(campaign: Campaign) -> Response:
     data, _ = export(campaign.folder.parent, campaign.id, "xlsx", include_private=False)
     name = f"{campaign.id}-推荐汇总表.xlsx"
     return Response(200, data, XLSX, {"Content-Disposition": attachment(name)})
+
+
+def wechat_page(bench: Pages, site: Site, campaign: Campaign, message: str = "",
+                pushed: list[Any] | None = None, status: int = 200) -> Response:  # fmt: skip
+    """推送到公众号草稿箱: where the AppID and AppSecret come from, and the button."""
+    import os
+
+    from ..deploy.credentials import kept_named
+    from ..publicity.wechat_api import ACCOUNT, api_base
+
+    source = ("环境变量" if os.environ.get("WECHAT_APPID") and os.environ.get("WECHAT_APPSECRET")
+              else "系统凭据" if kept_named(ACCOUNT) else "")  # fmt: skip
+    return bench.page(
+        "wechat.html", status, campaign=campaign, source=source, message=message,
+        pushed=pushed or [], api=api_base(site.config.wechat.api),
+    )  # fmt: skip
+
+
+def wechat_keys(bench: Pages, site: Site, campaign: Campaign, form: Form) -> Response:
+    import json
+
+    from ..deploy.credentials import keep_named
+    from ..publicity.wechat_api import ACCOUNT
+
+    appid, secret = one(form, "appid").strip(), one(form, "secret").strip()
+    if not appid or not secret:
+        return wechat_page(bench, site, campaign, "请把 AppID 和 AppSecret 都填上。", status=422)
+    try:
+        keep_named(ACCOUNT, json.dumps({"appid": appid, "secret": secret}))
+    except UsageError as exc:
+        return wechat_page(bench, site, campaign, str(exc), status=422)
+    return wechat_page(
+        bench, site, campaign, "已保存在这台电脑的系统密码保管里（不会写进任何文件）。"
+    )
+
+
+def wechat_push(bench: Pages, site: Site, campaign: Campaign) -> Response:
+    """The campaign's articles as drafts in the 公众号 (never published: a person does)."""
+    from ..errors import DeployError
+    from ..pipeline import render
+    from ..publicity.wechat import make_articles
+    from ..publicity.wechat_api import drafts_for
+
+    options = _options(bench)
+    try:
+        done = render(options)
+        done.records.save()
+        pushed = drafts_for(done, make_articles(done, campaign.id), options)
+    except ContentError as exc:
+        return _refused(bench, campaign, "没有推送公众号草稿", exc)
+    except (UsageError, DeployError) as exc:
+        return wechat_page(bench, site, campaign, str(exc), status=502)
+    note = f"已推送 {len(pushed)} 篇到公众号草稿箱。请在公众号后台“草稿箱”里检查后再群发。"
+    return wechat_page(bench, site, campaign, note, pushed)
