@@ -229,8 +229,9 @@ def read_xlsx(path: Path) -> tuple[list[Intake], list[Unreadable]]:
             )
         for row in sheet.iter_rows(min_row=header_row + 1, max_row=last):
             cells = {c.column: c for c in row if c.column in columns}
-            if not any(c.value not in (None, "") for c in cells.values()):
-                continue
+            filled = [c for c in cells.values() if c.value not in (None, "")]
+            if all(columns[c.column] == "序号" for c in filled):
+                continue  # an empty row, perhaps numbered in advance (the blank 汇总表 is)
             intake = Intake(f"{one_line(path.name)} 工作表“{title}” 第 {row[0].row} 行")
             for column, cell in cells.items():
                 where = f"工作表“{title}” 第 {cell.row} 行 {get_column_letter(column)} 列"

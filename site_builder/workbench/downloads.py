@@ -127,3 +127,21 @@ def wechat_push(bench: Pages, site: Site, campaign: Campaign) -> Response:
         return wechat_page(bench, site, campaign, str(exc), status=502)
     note = f"已推送 {len(pushed)} 篇到公众号草稿箱。请在公众号后台“草稿箱”里检查后再群发。"
     return wechat_page(bench, site, campaign, note, pushed)
+
+
+BLANK = {  # the call's blank forms: file name → (maker, content type)
+    "推荐表.docx": ("blank_form", DOCX),
+    "推荐汇总表.xlsx": ("summary_template", XLSX),
+    "名额分配表.xlsx": ("quota_table", XLSX),
+}
+
+
+def blank(campaign: Campaign, name: str) -> Response:
+    """A blank form of the call, made from the campaign's settings as they are now."""
+    from ..forms import blank as forms
+
+    if name not in BLANK:
+        return Response(404, "找不到这个表格".encode(), "text/plain; charset=utf-8")
+    maker, kind = BLANK[name]
+    data = getattr(forms, maker)(campaign.config)
+    return Response(200, data, kind, {"Content-Disposition": attachment(f"{campaign.id}-{name}")})
