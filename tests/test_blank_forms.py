@@ -178,3 +178,18 @@ def test_the_workbench_offers_the_blank_forms(tmp_path: Path) -> None:
         assert answer.status == 200 and answer.body[:2] == b"PK", name
         assert "attachment" in answer.headers["Content-Disposition"]
     assert bench.handle("GET", f"{JZ}/_blank/x.docx", {}, None).status == 404
+
+
+def test_the_forms_carry_no_time_of_making(content: Path) -> None:
+    """The same campaign gives the same bytes: no file inside says when it was made."""
+    import re
+    import zipfile
+
+    config = config_of(content)
+    for data in (blank_form(config), summary_template(config), quota_table(config)):
+        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
+        stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core)
+        assert stamps and all(s.startswith("2000-01-01T00:00:00") for s in stamps), stamps
+        assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {
+            (1980, 1, 1, 0, 0, 0)
+        }

@@ -320,14 +320,18 @@ def private_values(site: Site) -> dict[str, str]:
 
 
 def notice_contacts(site: Site) -> list[str]:
-    """The notice's own phones and e-mails: the only contact data allowed in output."""
+    """The contacts published on purpose — the 公示's objection channels and the call's
+    报送方式 — and the only contact data allowed in output."""
     allowed: list[str] = []
     for campaign in site.campaigns:
-        notice = campaign.config.notice
+        notice, call = campaign.config.notice, campaign.config.call
         if notice is not None:
             allowed.extend(notice.channels.phones)
             if notice.channels.email:
                 allowed.append(notice.channels.email)
+        if call is not None:
+            allowed.extend(call.submission.phones)
+            allowed.extend(v for v in (call.submission.email, call.submission.contact) if v)
     return allowed
 
 

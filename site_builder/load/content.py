@@ -8,6 +8,7 @@ content problem: everything goes into ``Problems``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,7 @@ def load_campaign(
             f"编号“{config.id}”与文件夹名“{folder.name}”不一致",
             "把两者改成一样，或删除“编号”这一行",
         )
+    config = _call_from_file(folder, config, doc, problems)
     campaign = Campaign(folder.name, folder, config, doc)
     honorees_dir = folder / HONOREES_DIR
     if honorees_dir.is_dir() and not leaves(honorees_dir, folder, problems):
@@ -149,6 +151,28 @@ def load_campaign(
             if honoree is not None:
                 campaign.honorees.append(honoree)
     return campaign
+
+
+def _call_from_file(
+    folder: Path, config: CampaignConfig, doc: YamlDoc, problems: Problems
+) -> CampaignConfig:
+    """征集's 通知 may name a .md file in the campaign's own folder: its text, read here
+    (never a file elsewhere, nor a link out of the folder)."""
+    call = config.call
+    if call is None or not re.fullmatch(r"[^/\\\s]+\.md", call.notice.strip()):
+        return config
+    path = folder / call.notice.strip()
+    line = doc.lines.get(("征集", "通知")) or doc.lines.get(("征集",))
+    if not path.is_file():
+        problems.add(
+            folder / CAMPAIGN_FILE, line, "征集 通知", f"找不到通知文件“{call.notice.strip()}”",
+            "请把通知的 .md 文件放在活动文件夹里，或在这里直接写通知正文",
+        )  # fmt: skip
+        return config
+    text = None if leaves(path, folder, problems) else _read(path, problems)
+    if text is None:
+        return config
+    return config.model_copy(update={"call": call.model_copy(update={"notice": text.strip()})})
 
 
 def leaves(path: Path, root: Path, problems: Problems) -> bool:

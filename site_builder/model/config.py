@@ -223,6 +223,51 @@ class Notice(Strict):
         return self
 
 
+class Submission(Strict):
+    """Where and to whom units send their forms (published on purpose, like the 公示's)."""
+
+    department: OptText = field(("报送部门", "部门"), "接收推荐材料的部门，如“市总工会宣教网络部”")
+    contact: OptText = field("联系人", "联系人姓名（会公开显示）")
+    phones: Annotated[list[Text], BeforeValidator(as_list)] = field(
+        ("电话", "联系电话"), "联系电话（可写多个，会公开显示）", default=[]
+    )
+    email: OptText = field(("邮箱", "电子邮箱"), "接收电子版的邮箱")
+    address: OptText = field(("地址", "报送地址"), "纸质材料的报送地址")
+
+    @model_validator(mode="after")
+    def _check(self) -> Submission:
+        for phone in self.phones:
+            if not PHONE.fullmatch(phone) and not PLACEHOLDER.match(phone):
+                raise FieldError(
+                    f"电话“{phone}”里有号码以外的文字", "只写号码，例如 0391-3999920", "phones"
+                )
+        if self.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
+            raise FieldError(f"邮箱“{self.email}”格式不对", "例如 gonghui@example.org", "email")
+        return self
+
+
+class Call(Strict):
+    """The call for nominations (征集): the notice, its deadline, where forms go."""
+
+    title: OptText = field(("标题", "通知标题"), "通知标题（默认“关于开展…推荐工作的通知”）")
+    doc_number: OptText = field(("文号", "发文字号"), "通知的文号，如“焦工文〔2024〕16号”")
+    notice: Paragraph = field(
+        ("通知", "正文"),
+        "通知正文（可用 Markdown 分段、加小标题），或活动文件夹里一个 .md 文件的文件名",
+        default=...,
+    )
+    deadline: dt.date = field(
+        ("截止日期", "截止"), "推荐材料的截止日期，如 2024-03-26", default=...
+    )
+    submission: Submission = field(
+        ("报送方式", "报送"), "报送部门、联系人、电话、邮箱、地址", default=Submission()
+    )
+    issuers: Annotated[list[Text], BeforeValidator(as_list)] = field(
+        ("发布单位", "落款"), "落款单位（不写则用网站设置的主办单位）", default=[]
+    )
+    issued: dt.date | None = field(("发布日期", "日期"), "通知的落款日期")
+
+
 class CampaignConfig(Strict):
     """content/<campaign>/campaign.yaml."""
 
@@ -241,6 +286,7 @@ class CampaignConfig(Strict):
     units: Annotated[list[Unit], BeforeValidator(as_list)] = field(
         ("推荐单位", "推荐名额"), "推荐单位及名额（附件2）；不写则不限制推荐单位", default=[]
     )
+    call: Call | None = field(("征集", "征集通知"), "征集推荐的通知、截止日期和报送方式")
     notice: Notice | None = field(("公示", "公示信息"), "公示设置")
     rules: Rules | None = field(
         "规则",

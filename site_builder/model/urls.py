@@ -8,6 +8,7 @@ linked under one path and written under another.
     ""                          home (the only campaign's page when there is one)
     <campaign>/                 the campaign: cards, filters, search
     <campaign>/notice/          the 公示
+    <campaign>/tongzhi/         the call for nominations (通知) and its blank forms
     <campaign>/<slug>/          one honouree's profile
     assets/…                    every file whose name carries a content hash: theme files,
                                 and under assets/<page>/ that page's photos, posters and
@@ -19,10 +20,11 @@ from __future__ import annotations
 import posixpath
 
 NOTICE = "notice"
+CALL = "tongzhi"
 ASSETS = "assets"
 # Names a content folder may not take: an honouree called notice would hide the 公示, a
 # campaign called assets would be cached for a year, and the preview server uses the others.
-RESERVED_SLUGS = frozenset({NOTICE})
+RESERVED_SLUGS = frozenset({NOTICE, CALL})
 RESERVED_CAMPAIGNS = frozenset({ASSETS, "_admin", "__site_builder"})
 
 HOME = ""
@@ -34,6 +36,10 @@ def campaign(campaign_id: str) -> str:
 
 def notice(campaign_id: str) -> str:
     return f"{campaign_id}/{NOTICE}/"
+
+
+def call(campaign_id: str) -> str:
+    return f"{campaign_id}/{CALL}/"
 
 
 def profile(campaign_id: str, slug: str) -> str:

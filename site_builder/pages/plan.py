@@ -120,9 +120,28 @@ def campaign_pages(p: Planning) -> Iterator[Output]:
         if c.notice is not None:
             notice = Template("notice.html", {"campaign": c, "notice": c.notice})
             yield _page("notice", c.notice.url, notice, records, c.id)
+        if c.call is not None:
+            yield from call_outputs(p, c)
         for h in c.honorees:
             profile = Template("profile.html", {"campaign": c, "honoree": h})
             yield _page("profile", h.url, profile, (p.folders[c.id, h.slug],), c.id)
+
+
+def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
+    """The call for nominations: its page, and the blank forms made from the campaign's
+    settings (never hand-kept files)."""
+    from ..forms import blank
+    from .public import CALL_FORMS
+
+    assert c.call is not None
+    source = next(s for s in p.site.campaigns if s.id == c.id)
+    yield _page(
+        "call", c.call.url, Template("call.html", {"campaign": c, "call": c.call}), (), c.id
+    )
+    makers = {name: maker for _, name, maker in CALL_FORMS}
+    for _, path in c.call.forms:
+        data = getattr(blank, makers[path.rsplit("/", 1)[-1]])(source.config)
+        yield Output(path, "download", Data(data), campaign=c.id)
 
 
 def not_found(p: Planning) -> Iterator[Output]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from ..checks.site import CampaignFacts
 from ..media.images import ImageStore, Picture, Rendition
 from ..model import urls
-from ..model.config import Channels, SiteConfig
+from ..model.config import Channels, SiteConfig, Submission
 from ..model.dates import YearMonth, chinese_date, chinese_period
 from ..model.record import RECORD_LABELS, STATUS_LABELS, Honour, MediaItem, Record, parse_focus
 from ..model.source import Campaign, HonoreeSource, honoree_order
-from ..model.story import first_sentence
+from ..model.story import first_sentence, render_story
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,23 @@ class PublicNotice:
 
 
 @dataclass(frozen=True)
+class PublicCall:
+    """The call for nominations as its page shows it (征集通知)."""
+
+    url: str
+    title: str
+    doc_number: str | None
+    body_html: str  # the notice's Markdown, rendered and sanitised as a story is
+    deadline: dt.date
+    deadline_text: str
+    submission: Submission
+    quotas: tuple[tuple[str, int | None], ...]
+    issuers: tuple[str, ...]
+    issued: str | None
+    forms: tuple[tuple[str, str], ...]  # (label, path below the site root) of the blank forms
+
+
+@dataclass(frozen=True)
 class PublicCampaign:
     id: str
     url: str
@@ -89,6 +106,7 @@ class PublicCampaign:
     units: tuple[str, ...]
     honorees: tuple[PublicHonoree, ...]
     notice: PublicNotice | None
+    call: PublicCall | None = None
 
 
 DEFAULT_RULES = (
@@ -213,6 +231,36 @@ def public_notice(
     )
 
 
+# The call's blank forms: (label, file name in the call's folder, maker in forms.blank).
+CALL_FORMS = (
+    ("附件1：推荐表（Word）", "tuijianbiao.docx", "blank_form"),
+    ("附件2：推荐汇总表（Excel）", "tuijian-huizongbiao.xlsx", "summary_template"),
+    ("附件3：推荐名额分配表（Excel）", "minge-fenpeibiao.xlsx", "quota_table"),
+)
+
+
+def public_call(campaign: Campaign, site: SiteConfig) -> PublicCall | None:
+    call = campaign.config.call
+    if call is None:
+        return None
+    url = urls.call(campaign.id)
+    units = campaign.config.units
+    forms = [(label, url + name) for label, name, _ in CALL_FORMS if units or "minge" not in name]
+    return PublicCall(
+        url=url,
+        title=call.title or f"关于开展{campaign.config.title}推荐工作的通知",
+        doc_number=call.doc_number,
+        body_html=render_story(call.notice),
+        deadline=call.deadline,
+        deadline_text=chinese_date(call.deadline),
+        submission=call.submission,
+        quotas=tuple((u.name, u.quota) for u in units),
+        issuers=tuple(call.issuers) or (site.organiser,),
+        issued=chinese_date(call.issued) if call.issued else None,
+        forms=tuple(forms),
+    )
+
+
 def public_campaign(
     campaign: Campaign, facts: CampaignFacts, site: SiteConfig, images: ImageStore
 ) -> PublicCampaign:
@@ -239,4 +287,5 @@ def public_campaign(
         units=tuple(u for u in units if any(h.nominating_unit == u for h in honorees)),
         honorees=honorees,
         notice=notice,
+        call=public_call(campaign, site),
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from .conftest import DESKTOP, PHONE, new_page
+from .conftest import DESKTOP, PHONE, ROOT, new_page, serve
 
 pytestmark = pytest.mark.browser
 
@@ -106,5 +107,55 @@ def test_whole_notice_table_is_readable_on_a_phone(browser: Browser, site_url: s
         # the table still is a table to a screen reader
         assert page.get_by_role("table").count() == 1
         assert page.get_by_role("columnheader").count() == len(headers)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def jiaozuo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from site_builder.pipeline import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("jiaozuo") / "output"
+    build(
+        BuildOptions(
+            content=ROOT / "examples/jiaozuo-2024/content", output=out, cache=out.parent / "c"
+        )
+    )
+    server, url = serve(out)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("now", "state", "label"),
+    [
+        ("2024-03-20T09:00:00+08:00", "open", "距截止还有 6 天"),
+        ("2024-03-26T23:30:00+08:00", "open", "今天截止"),
+        ("2024-03-26T16:30:00Z", "ended", "已截止"),  # 00:30 on 03-27 in China
+    ],
+)
+def test_the_calls_deadline_is_counted_on_the_readers_day(
+    browser: Browser, jiaozuo_url: str, now: str, state: str, label: str
+) -> None:
+    context, page = new_page(browser, PHONE, timezone_id="America/New_York")
+    try:
+        page.clock.set_fixed_time(now)
+        for url in (
+            jiaozuo_url + "2024-jiaozuo-xinjiuye/tongzhi/",
+            jiaozuo_url + "2024-jiaozuo-xinjiuye/",
+        ):
+            page.goto(url)
+            status = page.locator("[data-call-deadline]").first
+            assert status.get_attribute("data-state") == state, url
+            assert status.locator("[data-status-label]").inner_text() == label
+        page.goto(jiaozuo_url + "2024-jiaozuo-xinjiuye/tongzhi/")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        if label.startswith("距截止"):
+            (ROOT / "bench/screenshots").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ROOT / "bench/screenshots/call-375.png"), full_page=True)
     finally:
         context.close()

@@ -45,6 +45,20 @@
     if (label) label.textContent = s.text;
   });
 
+  // The call's deadline on the reader's day: days left, or closed.
+  function callState(deadline, today) {
+    if (today > deadline) return { state: "ended", text: "已截止" };
+    var days = Math.round((Date.parse(deadline) - Date.parse(today)) / 86400000);
+    return { state: "open", text: days === 0 ? "今天截止" : "距截止还有 " + days + " 天" };
+  }
+  window.siteBuilderCallState = callState;
+  document.querySelectorAll("[data-call-deadline]").forEach(function (el) {
+    var s = callState(el.dataset.callDeadline, chinaToday());
+    el.dataset.state = s.state;
+    var label = el.querySelector("[data-status-label]");
+    if (label) label.textContent = s.text;
+  });
+
   var form = document.querySelector("[data-filters]");
   if (!form) return;
   form.hidden = false;

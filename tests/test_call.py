@@ -1,0 +1,82 @@
+"""The call for nominations (征集) on the site: its page, its blank forms made from the
+campaign's settings, its contacts published on purpose and nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import ContentError, Problems
+from site_builder.forms.blank import blank_form, quota_table, summary_template
+from site_builder.load.content import load_site
+
+from .conftest import ROOT, Scratch
+
+JZ = "2024-jiaozuo-xinjiuye"
+
+
+@pytest.fixture
+def jiaozuo(copy_site) -> Scratch:  # type: ignore[no-untyped-def]
+    return copy_site(ROOT / "examples/jiaozuo-2024/content")
+
+
+def test_the_call_page_and_its_forms(jiaozuo: Scratch) -> None:
+    jiaozuo.build()
+    page = jiaozuo.html(f"{JZ}/tongzhi/index.html")
+    assert page.h1.get_text() == "关于开展焦作“最美新就业形态劳动者”（示例）推荐工作的通知"
+    assert page.select_one(".doc-number").get_text() == "焦工文〔2024〕16号（示例）"
+    story = page.select_one(".story")
+    assert story is not None and "一、推荐对象" in story.get_text()  # from 征集通知.md
+    status = page.select_one("[data-call-deadline]")
+    assert status["data-call-deadline"] == "2024-03-26" and "2024年3月26日" in status.get_text()
+    channels = page.select_one(".channels").get_text()
+    assert "张静（示例）" in channels and "jzgh@example.org" in channels
+    quotas = page.select(".quota-list tbody tr")
+    site = load_site(jiaozuo.content, Problems())
+    assert site is not None
+    config = next(c for c in site.campaigns if c.id == JZ).config
+    assert len(quotas) == len(config.units)
+    links = [a["href"] for a in page.select("section[aria-labelledby=s-forms] a[download]")]
+    assert len(links) == 3
+    made = {"tuijianbiao.docx": blank_form(config), "tuijian-huizongbiao.xlsx": summary_template(config),
+            "minge-fenpeibiao.xlsx": quota_table(config)}  # fmt: skip
+    for link in links:
+        name = link.rsplit("/", 1)[-1]
+        assert (jiaozuo.output / JZ / "tongzhi" / name).read_bytes() == made[name]
+    campaign = jiaozuo.html(f"{JZ}/index.html")
+    assert campaign.select_one("a[href$='tongzhi/']") is not None
+    assert "tongzhi/" in (jiaozuo.output / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_mobile_number_is_published_only_where_it_is_the_calls_contact(jiaozuo: Scratch) -> None:
+    path = jiaozuo.content / JZ / "campaign.yaml"
+    text = path.read_text("utf-8").replace(
+        '电话: ["0391-0000000"]\n    邮箱: jzgh', '电话: ["13800001111"]\n    邮箱: jzgh'
+    )
+    path.write_text(text, "utf-8")
+    jiaozuo.build()  # the call's own contact: published on purpose
+    assert "13800001111" in (jiaozuo.output / JZ / "tongzhi" / "index.html").read_text("utf-8")
+    story = next((jiaozuo.content / JZ / "honorees").glob("*/index.md"))
+    story.write_text(story.read_text("utf-8") + "\n联系：13900002222。\n", "utf-8")
+    with pytest.raises(ContentError):
+        jiaozuo.build()  # another mobile in a story is still a leak
+
+
+def test_the_notice_file_must_be_in_the_campaign_folder(jiaozuo: Scratch, tmp_path: Path) -> None:
+    notice = jiaozuo.content / JZ / "征集通知.md"
+    outside = tmp_path / "secret.md"
+    outside.write_text("不该发布的内容", "utf-8")
+    notice.unlink()
+    os.symlink(outside, notice)
+    with pytest.raises(ContentError) as caught:
+        jiaozuo.build()
+    assert any("链接" in str(p) or "符号链接" in str(p) for p in caught.value.problems)
+    notice.unlink()
+    with pytest.raises(ContentError) as caught:
+        jiaozuo.build()
+    assert any("找不到通知文件“征集通知.md”" in str(p) for p in caught.value.problems)
+    assert not (jiaozuo.output / JZ / "tongzhi").exists() or "不该发布" not in (
+        jiaozuo.output / JZ / "tongzhi" / "index.html"
+    ).read_text("utf-8")
