@@ -103,6 +103,7 @@ def test_a_campaign_copied_for_next_year_keeps_its_settings_not_its_people(
     assert site is not None and not problems.errors, [str(p) for p in problems]
     old, new = (next(c for c in site.campaigns if c.id == i) for i in (JZ, "2025-jiaozuo-xinjiuye"))
     assert new.config.year == 2025 and new.honorees == [] and new.config.notice is None
+    assert new.config.call is None  # this year's call and its dates stay with this year
     assert new.config.published is None
     assert new.config.units == old.config.units and new.config.categories == old.config.categories
     assert new.config.rules == old.config.rules

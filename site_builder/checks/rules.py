@@ -21,9 +21,20 @@ from typing import Any
 
 from ..errors import Problems
 from ..model.dates import full_years_between
-from ..model.rules import BadgeRule, CountRule, LevelOnly, PhotoRule, Rules, StoryRule, YearsRule
-from ..model.source import Campaign, HonoreeSource
+from ..model.record import Record
+from ..model.rules import (
+    BadgeRule,
+    CountRule,
+    LevelOnly,
+    LevelsRule,
+    PhotoRule,
+    Rules,
+    StoryRule,
+    YearsRule,
+)
+from ..model.source import Campaign, HonoreeSource, key_line
 from .photos import default_portrait
+from .workdays import Calendar, period_problem
 
 
 @dataclass(frozen=True)
@@ -264,3 +275,44 @@ def _story(h: HonoreeSource, rule: StoryRule, report: Report, reference: dt.date
             f"详细事迹约 {n} 字，要求 {rule.min}–{rule.max} 字",
             "请补充或精简正文",
         )
+
+
+LEVELS = (("unit_notice", "单位公示", "所在单位"), ("county_notice", "县级公示", "县级"))
+
+
+@campaign_rule("three_levels")
+def _three_levels(n: Nominations, rule: LevelsRule, report: Report) -> None:
+    """Each nominee's 单位 and 县级 公示: recorded, long enough, in order, and over before
+    the city's begins (the 2022 notice: "须经所在单位、县级和市级三级公示，公示时间不少于5个
+    工作日"). Working days by the same calendar as the city's 公示."""
+    city = n.campaign.config.notice
+    calendar = Calendar(n.campaign.config.calendar)
+    minimum = rule.days or (city.min_working_days if city is not None else 5)
+    for h in n.nominated:
+        if h.at_fault.intersection(key for key, _, _ in LEVELS):
+            continue  # the record's own problem is said already
+        say = Report(report.problems.as_warnings(), report.level) if h.draft else report
+        before: tuple[str, dt.date] | None = None
+        for key, label, who in LEVELS:
+            level = getattr(h.record, key)
+            line = key_line(h.doc, Record, key)
+            if level is None:
+                say(h.path, line, label, f"没有{who}公示的记录",
+                    f"请填写{who}公示的开始、结束日期（或工作日数）和地点", [h])  # fmt: skip
+                continue
+            period, problem = period_problem(
+                calendar, level.start, level.end, level.working_days, minimum
+            )
+            if problem is not None or period is None:
+                message, fix = problem[1:] if problem else ("公示期无法计算", "请检查日期")
+                say(h.path, line, label, f"{who}公示：{message}", fix, [h])
+                continue
+            if before is not None and period.start <= before[1]:
+                say(h.path, line, label,
+                    f"{who}公示 {period.start.isoformat()} 开始，早于{before[0]}公示结束（{before[1].isoformat()}）",
+                    f"{who}公示应在{before[0]}公示结束之后开始；请核对日期", [h])  # fmt: skip
+            if city is not None and period.end >= city.start:
+                say(h.path, line, label,
+                    f"{who}公示到 {period.end.isoformat()} 才结束，晚于市级公示开始（{city.start.isoformat()}）",
+                    "三级公示依次进行：请核对日期，或把市级公示推后", [h])  # fmt: skip
+            before = (who, period.end)

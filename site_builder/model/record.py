@@ -96,6 +96,21 @@ class MediaItem(FromText):
         return url
 
 
+class LevelNotice(Strict):
+    """A lower level's 公示 of a nominee (所在单位 or 县级), before the city's."""
+
+    start: dt.date = field(("开始", "开始日期"), "公示开始日期，如 2024-03-01", default=...)
+    end: dt.date | None = field(("结束", "结束日期"), "公示结束日期（与“工作日数”二选一）")
+    working_days: int | None = field(("工作日数", "公示工作日"), "公示的工作日数（与“结束”二选一）")
+    place: OptText = field(("地点", "张贴地点"), "在哪里公示，如“单位公告栏”“县总工会网站”")
+
+    @model_validator(mode="after")
+    def _one(self) -> LevelNotice:
+        if self.end is None and self.working_days is None:
+            raise FieldError("缺少公示结束日期", "请写结束日期或工作日数", "end")
+        return self
+
+
 class Photo(FromText):
     """A photo in the honouree's folder, with the caption that becomes its alt text."""
 
@@ -176,6 +191,12 @@ class Record(Strict):
     portrait: Photo | None = field(("证件照", "头像"), "1 寸证件照（不写则使用 portrait.jpg）")
     photos: Annotated[list[Photo], BeforeValidator(as_list)] = field(
         "工作照", "工作照 2–3 张，每张都要写说明", default=[]
+    )
+    unit_notice: LevelNotice | None = field(
+        ("单位公示", "所在单位公示"), "所在单位的公示：开始、结束（或工作日数）、地点", "notice"
+    )
+    county_notice: LevelNotice | None = field(
+        ("县级公示", "县（市、区）公示"), "县级的公示：开始、结束（或工作日数）、地点", "notice"
     )
     slug: OptText = field(
         ("网址名", "slug"), "固定网址名（默认为文件夹名，只能用小写字母、数字和-）"

@@ -61,6 +61,13 @@ class StoryRule(Strict):
     level: Level = field("级别", "错误 或 警告", default="warning")
 
 
+class LevelsRule(Strict):
+    days: int | None = field(
+        ("最少工作日", "工作日"), "单位和县级公示各至少几个工作日（默认同市级公示，一般为 5）"
+    )
+    level: Level = field("级别", "错误 或 警告", default="error")
+
+
 R = Annotated[LevelOnly | None, BeforeValidator(_rule)]
 
 
@@ -80,6 +87,10 @@ class Rules(Strict):
     honours: R = field(("须有荣誉", "荣誉基础"), "人选须有至少一项荣誉")
     media: R = field(("须有媒体报道", "媒体宣传"), "人选事迹须有至少一篇媒体报道")
     photos: PhotoRule | None = field("照片", "证件照与工作照张数")
+    three_levels: Annotated[LevelsRule | None, BeforeValidator(_rule)] = field(
+        "三级公示",
+        "人选须先经所在单位、县级公示（各不少于规定工作日），都在市级公示开始之前结束",
+    )
     story: StoryRule | None = field(
         ("详细事迹字数", "事迹字数"), "详细事迹的字数范围（默认约 3000 字，给出警告）"
     )

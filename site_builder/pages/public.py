@@ -194,6 +194,18 @@ def _cell(record: Record, key: str) -> str:
     return str(value)
 
 
+def _lower_levels(campaign: Campaign) -> str:
+    """The sentence the city's 公示 may say when the campaign asks for 三级公示 and every
+    nominee's 所在单位 and 县级 公示 are recorded (the check has said whether they hold)."""
+    rules = campaign.config.rules
+    people = campaign.public_honorees
+    if rules is None or rules.three_levels is None or not people:
+        return ""
+    if any(h.record.unit_notice is None or h.record.county_notice is None for h in people):
+        return ""
+    return "上述人选均已经所在单位和县级公示。"
+
+
 def public_notice(
     campaign: Campaign, facts: CampaignFacts, site: SiteConfig
 ) -> PublicNotice | None:
@@ -212,7 +224,7 @@ def public_notice(
     intro = notice.intro or (
         f"经各单位推荐、{site.organiser}审核，现将{campaign.config.title}拟表彰人选"
         f"（共{len(rows)}人）予以公示，接受社会监督。"
-    )
+    ) + _lower_levels(campaign)
     return PublicNotice(
         url=urls.notice(campaign.id),
         title=title,

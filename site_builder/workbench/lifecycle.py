@@ -4,7 +4,7 @@ Nothing is deleted: a record's or a campaign's folder is moved, with its photos,
 ``回收站/`` beside content/ (outside content/, so the build never reads it) with a note
 of where it came from, and 恢复 moves it back. 复制为下一年 starts next year's campaign
 from this one's settings (categories, units, quotas, rules), without its people, its
-公示 dates or its 发布日期. 序号 sets the order of people on the 公示 and the cards.
+征集 and 公示 (this year's dates) or its 发布日期. 序号 sets the order of people on the 公示 and the cards.
 """
 
 from __future__ import annotations
@@ -115,7 +115,13 @@ def copy_campaign(content: Path, campaign: Campaign, new_id: str) -> Path:
         raise UsageError(f"已经有编号为“{new_id}”的活动了，请换一个编号。")
     year = campaign.config.year
     text = campaign.path.read_text("utf-8")
-    changes: dict[str, object] = {"year": year + 1, "notice": None, "published": None, "id": None}
+    changes: dict[str, object] = {
+        "year": year + 1,
+        "notice": None,
+        "call": None,
+        "published": None,
+        "id": None,
+    }
     for key in ("title", "summary"):
         value = getattr(campaign.config, key)
         if value and str(year) in value:

@@ -9,14 +9,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model.fields import Declared, fields_of
-from ..model.record import STATUS_LABELS, Honour, MediaItem, Record
+from ..model.record import STATUS_LABELS, Honour, LevelNotice, MediaItem, Record
 from ..model.source import HonoreeSource, raw_value
 
 Form = Mapping[str, list[str]]
 HONOUR_KEYS = ("year", "title", "awarded_by")
 MEDIA_KEYS = ("outlet", "title", "date", "url")
 # Fields shown elsewhere on the record page or not edited by a form control.
-NOT_IN_FORM = {"portrait", "photos", "honours", "media", "badges"}
+NOT_IN_FORM = {"portrait", "photos", "honours", "media", "badges", "unit_notice", "county_notice"}
+LEVEL_NOTICES = ("unit_notice", "county_notice")  # 单位公示, 县级公示: a small form each
+LEVEL_KEYS = ("start", "end", "working_days", "place")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -68,6 +70,9 @@ def form_values(h: HonoreeSource) -> dict[str, Any]:
     values["honours"] = [{k: text_of(getattr(x, k)) for k in HONOUR_KEYS} for x in rec.honours]
     values["media"] = [{k: text_of(getattr(x, k)) for k in MEDIA_KEYS} for x in rec.media]
     values["badges"] = "\n".join(rec.badges)
+    for key in LEVEL_NOTICES:
+        level = getattr(rec, key)
+        values[key] = {k: text_of(getattr(level, k)) if level else "" for k in LEVEL_KEYS}
     values["story"] = h.story.rstrip("\n")
     return values
 
@@ -80,6 +85,9 @@ def values_from_form(form: Form) -> dict[str, Any]:
         line.strip() for line in one(form, "f.badges").splitlines() if line.strip()
     )
     values["story"] = one(form, "story").rstrip()
+    for key in LEVEL_NOTICES:
+        typed = {k: one(form, f"{key}.{k}").strip() for k in LEVEL_KEYS}
+        values[key] = typed | {k: typed_date(typed[k]) for k in ("start", "end")}
     return values
 
 
@@ -98,6 +106,8 @@ def shown(value: Any) -> str:
     """A form value as plain text, for listing what the officer typed."""
     if isinstance(value, list):
         return "\n".join("；".join(v for v in row.values() if v) for row in value)
+    if isinstance(value, dict):
+        return "；".join(v for v in value.values() if v)
     return str(value)
 
 
@@ -109,6 +119,11 @@ def to_record(key: str, value: Any) -> Any:
         return [{labels[k]: v for k, v in row.items() if v} for row in value]
     if key == "badges":
         return [line for line in value.splitlines() if line]
+    if key in LEVEL_NOTICES:
+        labels = {d.key: d.label for d in fields_of(LevelNotice)}
+        written = {labels[k]: int(v) if k == "working_days" and v.isdigit() else v
+                   for k, v in value.items() if v}  # fmt: skip
+        return written or None
     if key == "union_member":
         return {"是": True, "否": False}.get(value)
     return value or None

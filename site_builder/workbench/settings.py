@@ -31,6 +31,7 @@ from ..model.rules import (
     BadgeRule,
     CountRule,
     LevelOnly,
+    LevelsRule,
     PhotoRule,
     Rules,
     StoryRule,
@@ -49,7 +50,7 @@ FOOTER_KEYS = ["copyright", "icp", "police", "contact"]
 RULE_MODELS: dict[str, type[BaseModel]] = {
     "quotas": LevelOnly, "per_category": CountRule, "total": CountRule, "province": BadgeRule,
     "min_years": YearsRule, "union_member": LevelOnly, "honours": LevelOnly,
-    "media": LevelOnly, "photos": PhotoRule, "story": StoryRule,
+    "media": LevelOnly, "photos": PhotoRule, "three_levels": LevelsRule, "story": StoryRule,
 }  # fmt: skip
 LEVEL_LABELS = {"error": "错误", "warning": "警告"}
 MAX_ROWS = 500  # units or categories in one form
