@@ -59,6 +59,65 @@
     if (label) label.textContent = s.text;
   });
 
+  // 朗读: the article's text, block by block, in the browser's own voice (zh-CN when it
+  // has one); the block being read is highlighted. Nothing is fetched.
+  var reader = document.querySelector("[data-read-aloud]");
+  if (reader && "speechSynthesis" in window && "SpeechSynthesisUtterance" in window) {
+    var speech = window.speechSynthesis, startButton = reader.querySelector('[data-read="start"]');
+    var pauseButton = reader.querySelector('[data-read="pause"]');
+    var stopButton = reader.querySelector('[data-read="stop"]');
+    var article = reader.closest("article") || document.querySelector("main");
+    var reading = null;
+    reader.hidden = false;
+    function blocks() {
+      return Array.prototype.filter.call(
+        article.querySelectorAll("h1, h2, h3, p, li, dt, dd, caption, tr"),
+        function (el) {
+          return el.textContent.trim() && !el.closest("[data-read-aloud], .share, nav, .no-print")
+            && !el.parentElement.closest("li, dd, tr, p");
+        }
+      );
+    }
+    function mark(el) {
+      if (reading) reading.classList.remove("reading");
+      reading = el;
+      if (el) { el.classList.add("reading"); el.scrollIntoView({ block: "center", behavior: "smooth" }); }
+    }
+    function done() {
+      mark(null);
+      startButton.setAttribute("aria-pressed", "false");
+      startButton.textContent = "朗读本页";
+      pauseButton.hidden = stopButton.hidden = true;
+    }
+    var voice = null;
+    function chooseVoice() {
+      voice = speech.getVoices().filter(function (v) { return /^zh(-|_)?(CN|Hans)?/i.test(v.lang); })[0] || null;
+    }
+    chooseVoice();
+    if (speech.onvoiceschanged !== undefined) speech.onvoiceschanged = chooseVoice;
+    startButton.addEventListener("click", function () {
+      speech.cancel();
+      var list = blocks();
+      list.forEach(function (el, i) {
+        var u = new SpeechSynthesisUtterance(el.textContent.replace(/\s+/g, " ").trim());
+        u.lang = "zh-CN";
+        if (voice) u.voice = voice;
+        u.onstart = function () { mark(el); };
+        if (i === list.length - 1) { u.onend = done; }
+        speech.speak(u);
+      });
+      startButton.setAttribute("aria-pressed", "true");
+      startButton.textContent = "从头朗读";
+      pauseButton.hidden = stopButton.hidden = false;
+      pauseButton.textContent = "暂停";
+    });
+    pauseButton.addEventListener("click", function () {
+      if (speech.paused) { speech.resume(); pauseButton.textContent = "暂停"; }
+      else { speech.pause(); pauseButton.textContent = "继续"; }
+    });
+    stopButton.addEventListener("click", function () { speech.cancel(); done(); });
+  }
+
   var form = document.querySelector("[data-filters]");
   if (!form) return;
   form.hidden = false;
