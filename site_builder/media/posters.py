@@ -73,6 +73,51 @@ def _wrap(
     return [*out[:-1], last + "…"]
 
 
+def name_lines(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
+    """``text`` in lines of at most ``width``, never cut: broken after a “·” where one
+    is (阿卜杜热合曼·买买提艾力·…), anywhere in a run too long for a line."""
+    parts = [p + "·" for p in text.split("·")]
+    parts[-1] = parts[-1][:-1]
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if draw.textlength(current + part, font=font) <= width:
+            current += part
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        for ch in part:  # a part longer than a line: character by character
+            if (
+                draw.textlength(current + ch, font=font) > width
+                and current
+                and ch not in NO_LINE_START
+            ):
+                lines.append(current)
+                current = ch
+            else:
+                current += ch
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _name(
+    job: PosterJob, draw: ImageDraw.ImageDraw, size: int, least: int, width: int, most: int
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The name as large as it fits in ``most`` lines, never below ``least`` px (legible on
+    a phone); at that size it takes the lines it needs, and is never cut."""
+    for px in range(size, least - 1, -4):
+        font = _font(job, px)
+        lines = name_lines(draw, job.name, font, width)
+        if len(lines) <= most:
+            return font, lines
+    font = _font(job, least)
+    return font, name_lines(draw, job.name, font, width)
+
+
 def _portrait(job: PosterJob, size: tuple[int, int]) -> Image.Image:
     if job.portrait is None:
         im = Image.new("RGB", size, (236, 231, 225))
@@ -93,17 +138,6 @@ def _portrait(job: PosterJob, size: tuple[int, int]) -> Image.Image:
 
 def _qr(job: PosterJob, size: int) -> Image.Image:
     return qr_image(job.url).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
-
-
-def _fitted(
-    job: PosterJob, draw: ImageDraw.ImageDraw, text: str, size: int, width: int
-) -> ImageFont.FreeTypeFont:
-    """The largest font up to ``size`` at which ``text`` fits in ``width`` (long names)."""
-    font = _font(job, size)
-    while size > 24 and draw.textlength(text, font=font) > width:
-        size -= 4
-        font = _font(job, size)
-    return font
 
 
 def _centered(
@@ -136,18 +170,26 @@ def draw_moments(job: PosterJob) -> Image.Image:
     px, py = (W - pw) // 2, 300
     d.rectangle((px - 10, py - 10, px + pw + 10, py + ph + 10), fill=WHITE)
     im.paste(_portrait(job, (pw, ph)), (px, py))
-    _centered(d, 950, job.name, _fitted(job, d, job.name, 96, W - 120), INK, W, stroke=2)
+    name_font, names = _name(job, d, 96, 52, W - 120, 2)
+    step = round(name_font.size * 1.2)
+    for i, line in enumerate(names):
+        _centered(d, 950 + i * step, line, name_font, INK, W, stroke=2)
+    dy = max(0, 950 + len(names) * step - 1070)  # a long name pushes the rest down
     tag = _font(job, 36)
     tw = d.textlength(job.category, font=tag)
     d.rounded_rectangle(
-        ((W - tw) / 2 - 24, 1090, (W + tw) / 2 + 24, 1150), radius=10, outline=RED, width=3
+        ((W - tw) / 2 - 24, 1090 + dy, (W + tw) / 2 + 24, 1150 + dy),
+        radius=10,
+        outline=RED,
+        width=3,
     )
-    _centered(d, 1096, job.category, tag, RED, W)
+    _centered(d, 1096 + dy, job.category, tag, RED, W)
     for i, line in enumerate(_wrap(d, job.unit, _font(job, 40), W - 200, 2)):
-        _centered(d, 1180 + i * 56, line, _font(job, 40), MUTED, W)
+        _centered(d, 1180 + dy + i * 56, line, _font(job, 40), MUTED, W)
     quote = _font(job, 44)
-    for i, line in enumerate(_wrap(d, f"“{job.line}”", quote, W - 200, 3)):
-        _centered(d, 1320 + i * 64, line, quote, INK, W)
+    room = max(1, min(3, (1530 - 1320 - dy) // 64))  # the quote gives way, never the name
+    for i, line in enumerate(_wrap(d, f"“{job.line}”", quote, W - 200, room)):
+        _centered(d, 1320 + dy + i * 64, line, quote, INK, W)
     d.line([(100, 1540), (W - 100, 1540)], fill=(227, 221, 214), width=2)
     im.paste(_qr(job, 280), (110, 1580))
     d.text(
@@ -158,7 +200,12 @@ def draw_moments(job: PosterJob) -> Image.Image:
         stroke_width=1,
         stroke_fill=INK,
     )
-    d.text((430, 1720), f"阅读{job.name}的先进事迹", font=_font(job, 36), fill=MUTED)
+    small = _font(job, 36)
+    lines = name_lines(d, f"阅读{job.name}的先进事迹", small, W - 430 - 60)
+    if len(lines) > 2:  # a long name is on the poster in full above: here it is not repeated
+        lines = ["阅读先进事迹"]
+    for i, line in enumerate(lines):
+        d.text((430, 1720 + i * 46), line, font=small, fill=MUTED)
     return im
 
 
@@ -178,11 +225,16 @@ def draw_cover(job: PosterJob) -> Image.Image:
         font=_font(job, 26),
         fill=WHITE,
     )
-    name_font = _fitted(job, d, job.name, 72, W - x - 24)
-    d.text((x, 82), job.name, font=name_font, fill=WHITE, stroke_width=2, stroke_fill=WHITE)
-    d.text((x, 190), job.category, font=_font(job, 28), fill=(255, 225, 200))
-    for i, line in enumerate(_wrap(d, job.unit, _font(job, 24), text_w, 2)):
-        d.text((x, 236 + i * 34), line, font=_font(job, 24), fill=WHITE)
+    name_font, names = _name(job, d, 72, 34, text_w, 1)  # clear of the QR code below
+    step = round(name_font.size * 1.2)
+    for i, line in enumerate(names):
+        d.text(
+            (x, 82 + i * step), line, font=name_font, fill=WHITE, stroke_width=2, stroke_fill=WHITE
+        )
+    below = max(190, 82 + len(names) * step + 16)
+    d.text((x, below), job.category, font=_font(job, 28), fill=(255, 225, 200))
+    for i, line in enumerate(_wrap(d, job.unit, _font(job, 24), text_w, 2 if below < 230 else 1)):
+        d.text((x, below + 46 + i * 34), line, font=_font(job, 24), fill=WHITE)
     qr = 140
     d.rectangle((W - qr - 26, H - qr - 26, W - 14, H - 14), fill=WHITE)
     im.paste(_qr(job, qr), (W - qr - 20, H - qr - 20))

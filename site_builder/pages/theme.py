@@ -31,6 +31,7 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
 )
+from markupsafe import Markup, escape
 
 from ..errors import Problems, TextFileError
 from ..load.text import decode, parse_yaml
@@ -153,6 +154,12 @@ def _loader(layer: ThemeLayer) -> BaseLoader:
     return PackageLoader("site_builder", f"themes/{layer.name}/templates")
 
 
+def name_breaks(name: str) -> Markup:
+    """A name that may break after each “·” (阿卜杜热合曼·买买提艾力·…) and nowhere else
+    unless it must: the parts of a long name stay whole on their lines."""
+    return Markup("·<wbr>").join(escape(part) for part in str(name).split("·"))
+
+
 def make_environment(theme: Theme, compiled: Path | None = None) -> Environment:
     """One environment per theme: compiled templates are reused and, with ``compiled`` (a
     cache folder), kept between builds — Jinja checks each one against its template's
@@ -188,6 +195,7 @@ def _environment(theme: Theme, compiled: Path | None) -> Environment:
         auto_reload=False,
     )
     env.filters["cdate"] = chinese_date
+    env.filters["name_breaks"] = name_breaks
     env.filters["json_attr"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     return env
 
