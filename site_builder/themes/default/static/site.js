@@ -59,6 +59,23 @@
     if (label) label.textContent = s.text;
   });
 
+  // The campaign's phase on the reader's day.
+  function phaseOf(el, today) {
+    var d = el.dataset;
+    if (d.deadline && today <= d.deadline) return { state: "call", text: "征集推荐中" };
+    if (d.start && today < d.start) return { state: "review", text: "评审中" };
+    if (d.start && today <= d.end) return { state: "notice", text: "公示中" };
+    if (d.end || !d.deadline) return { state: "publicity", text: "宣传展示" };
+    return { state: "review", text: "评审中" };
+  }
+  window.siteBuilderPhase = phaseOf;
+  document.querySelectorAll("[data-phase]").forEach(function (el) {
+    var p = phaseOf(el, chinaToday());
+    el.dataset.state = p.state;
+    el.querySelector("[data-phase-label]").textContent = p.text;
+    el.hidden = false;
+  });
+
   // 朗读: the article's text, block by block, in the browser's own voice (zh-CN when it
   // has one); the block being read is highlighted. Nothing is fetched.
   var reader = document.querySelector("[data-read-aloud]");
