@@ -39,12 +39,13 @@ def test_the_call_page_and_its_forms(jiaozuo: Scratch) -> None:
     config = next(c for c in site.campaigns if c.id == JZ).config
     assert len(quotas) == len(config.units)
     links = [a["href"] for a in page.select("section[aria-labelledby=s-forms] a[download]")]
-    assert len(links) == 3
+    assert len(links) == 5  # three forms, two posters
     made = {"tuijianbiao.docx": blank_form(config), "tuijian-huizongbiao.xlsx": summary_template(config),
             "minge-fenpeibiao.xlsx": quota_table(config)}  # fmt: skip
     for link in links:
         name = link.rsplit("/", 1)[-1]
-        assert (jiaozuo.output / JZ / "tongzhi" / name).read_bytes() == made[name]
+        if name in made:
+            assert (jiaozuo.output / JZ / "tongzhi" / name).read_bytes() == made[name]
     campaign = jiaozuo.html(f"{JZ}/index.html")
     assert campaign.select_one("a[href$='tongzhi/']") is not None
     assert "tongzhi/" in (jiaozuo.output / "sitemap.xml").read_text("utf-8")
@@ -80,3 +81,28 @@ def test_the_notice_file_must_be_in_the_campaign_folder(jiaozuo: Scratch, tmp_pa
     assert not (jiaozuo.output / JZ / "tongzhi").exists() or "不该发布" not in (
         jiaozuo.output / JZ / "tongzhi" / "index.html"
     ).read_text("utf-8")
+
+
+def test_the_call_poster_opens_the_notice_page(jiaozuo: Scratch) -> None:
+
+    import pypdf
+    import zxingcpp
+    from PIL import Image
+
+    jiaozuo.build()
+    folder = jiaozuo.output / JZ / "tongzhi"
+    address = "https://www.example.org/jiaozuo/2024/" + f"{JZ}/tongzhi/"
+    with Image.open(folder / "poster-1080x1920.png") as im:
+        assert im.size == (1080, 1920)
+        (found,) = zxingcpp.read_barcodes(im)
+        assert found.text == address
+    pdf = pypdf.PdfReader(folder / "poster-a4.pdf")
+    (sheet,) = pdf.pages
+    width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    image = next(iter(sheet.images)).image
+    (found,) = zxingcpp.read_barcodes(image)
+    assert found.text == address
+    before = (folder / "poster-a4.pdf").read_bytes()
+    jiaozuo.build(force=True)
+    assert (folder / "poster-a4.pdf").read_bytes() == before  # the same settings, the same file

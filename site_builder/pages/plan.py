@@ -14,6 +14,8 @@ template.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from ..media.qr import QrCache
 from ..model import urls
 from ..model.config import SiteConfig
 from ..model.source import HONOREES_DIR, Site
+from ..write.atomic import atomic_write
 from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
 from .public import PublicCampaign, PublicHonoree, PublicNotice
 from .theme import Theme, hashed_name, static_files
@@ -92,6 +95,7 @@ class Planning:
     site: Site
     campaigns: tuple[PublicCampaign, ...]  # newest first, as the site lists them
     folders: Mapping[tuple[str, str], str]  # (campaign, slug) → the record's folder prefix
+    cache_dir: Path | None = None  # where files made at planning are kept between builds
 
 
 PageType = Callable[[Planning], Iterable[Output]]
@@ -128,9 +132,12 @@ def campaign_pages(p: Planning) -> Iterator[Output]:
 
 
 def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
-    """The call for nominations: its page, and the blank forms made from the campaign's
-    settings (never hand-kept files)."""
+    """The call for nominations: its page, the blank forms made from the campaign's
+    settings (never hand-kept files) and its poster. They are made once for given
+    settings and kept in the cache: making a .docx costs more than a whole edit."""
     from ..forms import blank
+    from ..media import call_poster
+    from ..media.fonts import find_font
     from .public import CALL_FORMS
 
     assert c.call is not None
@@ -138,10 +145,35 @@ def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     yield _page(
         "call", c.call.url, Template("call.html", {"campaign": c, "call": c.call}), (), c.id
     )
-    makers = {name: maker for _, name, maker in CALL_FORMS}
+    makers = {name: getattr(blank, maker) for _, name, maker in CALL_FORMS}
+    settings = source.config.model_dump_json().encode()
     for _, path in c.call.forms:
-        data = getattr(blank, makers[path.rsplit("/", 1)[-1]])(source.config)
+        if path.rsplit("/", 1)[-1] not in makers:
+            continue  # the posters, below
+        maker = makers[path.rsplit("/", 1)[-1]]
+        data = _made(p, path, settings, blank.__file__, functools.partial(maker, source.config))
         yield Output(path, "download", Data(data), campaign=c.id)
+    address = p.site.config.base_url + c.call.url
+    font = str(find_font(p.site.config.poster_font, p.site.root))
+    texts = call_poster.texts(c, p.site.config.organiser, address, font)
+    for name, kind in call_poster.POSTERS:
+        make = functools.partial(call_poster.draw, texts, kind)
+        data = _made(p, c.call.url + name, texts, call_poster.__file__, make)
+        yield Output(c.call.url + name, "download", Data(data), campaign=c.id)
+
+
+def _made(p: Planning, path: str, settings: bytes, code: str, make: Callable[[], bytes]) -> bytes:
+    """``make()``, kept in the cache under what it depends on (its settings, its code)."""
+    if p.cache_dir is None:
+        return make()
+    digest = hashlib.sha256(settings + Path(code).read_bytes() + path.encode()).hexdigest()
+    kept = p.cache_dir / "made" / digest[:2] / digest
+    try:
+        return kept.read_bytes()
+    except OSError:
+        data = make()
+        atomic_write(kept, data)
+        return data
 
 
 def not_found(p: Planning) -> Iterator[Output]:
@@ -271,7 +303,7 @@ def plan_site(
         for c in site.campaigns
         for h in c.honorees
     }
-    planning = Planning(site, ordered, folders)
+    planning = Planning(site, ordered, folders, images.cache_dir)
     for page_type in PAGE_TYPES if page_types is None else page_types:
         for output in page_type(planning):
             plan.add(output)

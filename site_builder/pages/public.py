@@ -258,6 +258,8 @@ def public_call(campaign: Campaign, site: SiteConfig) -> PublicCall | None:
     url = urls.call(campaign.id)
     units = campaign.config.units
     forms = [(label, url + name) for label, name, _ in CALL_FORMS if units or "minge" not in name]
+    forms += [("征集海报（手机，1080×1920）", url + "poster-1080x1920.png"),
+              ("征集海报（A4，张贴用）", url + "poster-a4.pdf")]  # fmt: skip
     return PublicCall(
         url=url,
         title=call.title or f"关于开展{campaign.config.title}推荐工作的通知",
