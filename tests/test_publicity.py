@@ -288,3 +288,30 @@ def test_notice_document_rendered_by_libreoffice(demo: Path, tmp_path: Path) -> 
     assert pages[1].splitlines()[0].replace(" ", "").startswith("序号姓名性别")  # header again
     rules = [line for page in pages for line in page.splitlines() if line.startswith("1. ")]
     assert rules and 27 <= _ems(rules[0]) + 2 <= 28  # with its indent of two: a full line
+
+
+def test_articles_read_well_on_a_phone(demo: Path) -> None:
+    """A modest portrait, QR codes no wider than 200 px, the job said once, a compact
+    roundup, the share poster beside each article, titles that do not repeat the digest."""
+    folder = demo / "公众号"
+    for path in sorted(folder.glob("*/article.html")):
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        images = soup.find_all("img")
+        assert int(str(images[0]["width"])) <= 200  # the portrait, beside the name's size
+        assert int(str(images[-1]["width"])) <= 200  # the QR code
+        meta = soup.find("p").find_next_sibling("h2").find_next_sibling("p").get_text()
+        words = meta.split("\u3000")
+        assert len(words) == len(set(words)) and not re.search(r"(\S+)\u3000\1$", meta), meta
+        assert list(path.parent.glob("moments-1080x1920.*.png")), path.parent
+        readme = (path.parent / "README.txt").read_text("utf-8")
+        title = re.search(r"建议标题：(.*)", readme)
+        digest = re.search(r"摘要（120 字以内）：(.*)", readme)
+        assert (
+            title and digest and not digest.group(1).startswith(title.group(1).split("｜")[-1][:6])
+        )
+        assert "｜" in title.group(1)
+    roundup = BeautifulSoup((folder / "campaign.html").read_text("utf-8"), "html.parser")
+    rows = roundup.select("table tr")
+    assert len(rows) == 12 and all(
+        int(str(img["width"])) <= 100 for img in roundup.select("td img")
+    )

@@ -79,6 +79,7 @@ class Article:
     author: str
     images: list[ArticleImage] = field(default_factory=list)
     cover: ArticleImage | None = None
+    poster: ArticleImage | None = None  # the 1080×1920 share poster, beside the article
 
     @property
     def readme(self) -> str:
@@ -175,10 +176,17 @@ class Maker:
                 h.cover.name.rsplit("/", 1)[-1], self.base_url + h.cover.name, h.cover.width,
                 h.cover.height, data,
             )  # fmt: skip
+        poster = None
+        if h.poster is not None:
+            name = h.poster.name
+            poster = ArticleImage(name.rsplit("/", 1)[-1], self.base_url + name, h.poster.width,
+                                  h.poster.height, self._file(name))  # fmt: skip
         organiser = self.done.site.config.organiser
+        # The title names the person and the honour; the digest is the summary, so the
+        # title does not repeat it.
         return Article(
-            h.slug, "article.html", html, f"{h.name}：{h.tagline}", h.summary,
-            self.base_url + h.url, organiser, images, cover,
+            h.slug, "article.html", html, f"{h.name}｜{campaign.title}", h.summary,
+            self.base_url + h.url, organiser, images, cover, poster,
         )  # fmt: skip
 
     def campaign(self, campaign: PublicCampaign) -> Article:
@@ -250,6 +258,7 @@ def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str
     ]
     if cover:
         lines.append("封面：本文件夹里的 cover-….png（900×383，可直接作为文章封面）")
+        lines.append("分享海报：本文件夹里的 moments-….png（1080×1920，可发朋友圈或插在文末）")
     lines += [
         "",
         "使用方法：用浏览器打开公众号文件夹里的“index.html”（文章目录），点这篇文章的“复制正文”，",
@@ -293,6 +302,6 @@ def article_files(articles: list[Article]) -> dict[str, bytes]:
         readme = "README.txt" if article.folder else f"{Path(article.name).stem}-README.txt"
         files[prefix + readme] = article.readme.encode()
         folder = prefix or "images/"
-        for image in [*article.images, *([article.cover] if article.cover else [])]:
+        for image in [*article.images, *(x for x in (article.cover, article.poster) if x)]:
             files[folder + image.file] = image.data
     return files
