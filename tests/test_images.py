@@ -187,19 +187,19 @@ def test_cache_reuses_unchanged_photos_and_prunes_orphans(scratch: Scratch) -> N
         Image.new("RGB", (1000, 750), (60 * i, 30, 30)).save(folder / f"w{i}.jpg")
     two = "\n  - {文件: w1.jpg, 说明: 一}\n  - {文件: w2.jpg, 说明: 二}"
     scratch.honoree("li-ce-shi", text=record(工作照=two))
-    # two photos × 2 widths × 2 formats, plus the two posters (no portrait: they do not change)
+    # two photos × 2 widths × 2 formats, plus the three posters (no portrait: they do not change)
     first = scratch.build()
-    assert (first.images.made, first.images.reused, first.images.sources_processed) == (10, 0, 4)
+    assert (first.images.made, first.images.reused, first.images.sources_processed) == (11, 0, 5)
     again = scratch.build(force=True)  # a full rebuild, not the no-op shortcut
-    assert (again.images.made, again.images.reused, again.images.sources_processed) == (0, 10, 0)
+    assert (again.images.made, again.images.reused, again.images.sources_processed) == (0, 11, 0)
     Image.new("RGB", (1000, 750), (0, 200, 0)).save(folder / "w2.jpg")  # one photo edited
     edited = scratch.build()
-    assert (edited.images.made, edited.images.reused, edited.images.sources_processed) == (4, 6, 1)
+    assert (edited.images.made, edited.images.reused, edited.images.sources_processed) == (4, 7, 1)
     cached = sorted((scratch.root / "cache" / "img").rglob("*.*"))
-    assert len(cached) == 10  # the edited photo's old variants were pruned
+    assert len(cached) == 11  # the edited photo's old variants were pruned
     scratch.honoree("li-ce-shi", text=record(工作照="\n  - {文件: w1.jpg, 说明: 一}"))
     scratch.build()
-    assert len(list((scratch.root / "cache" / "img").rglob("*.*"))) == 6
+    assert len(list((scratch.root / "cache" / "img").rglob("*.*"))) == 7
 
 
 def test_output_names_change_with_content(scratch: Scratch) -> None:

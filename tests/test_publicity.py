@@ -315,3 +315,23 @@ def test_articles_read_well_on_a_phone(demo: Path) -> None:
     assert len(rows) == 12 and all(
         int(str(img["width"])) <= 100 for img in roundup.select("td img")
     )
+
+
+def test_every_article_has_both_covers_and_none_carries_a_qr_code(demo: Path) -> None:
+    import zxingcpp
+
+    folder = demo / "公众号"
+    covers = {
+        "people": [(p / "article.html", sorted(p.glob("cover-900x383.*.png")) + sorted(p.glob("square-500x500.*.png")))
+                   for p in folder.iterdir() if (p / "article.html").is_file()],
+        "roundup and 公示": [(folder / f"{stem}.html", [folder / "images" / f"{stem}-cover-900x383.png",
+                                                         folder / "images" / f"{stem}-cover-500x500.png"])
+                             for stem in ("campaign", "notice")],
+    }  # fmt: skip
+    assert len(covers["people"]) == 12
+    for article, (wide, square) in (pair for pairs in covers.values() for pair in pairs):
+        assert article.is_file()
+        for path, size in ((wide, (900, 383)), (square, (500, 500))):
+            with Image.open(path) as im:
+                assert im.size == size, path
+                assert zxingcpp.read_barcodes(im) == [], path

@@ -30,6 +30,7 @@ from .posters import PosterJob, render_poster
 from .qr import QrJob, make_qr
 
 RECIPE_VERSION = "1"
+POSTER_VERSION = "2"  # the posters' drawing: a change redraws them (not the photos)
 PORTRAIT_RATIO = 5 / 7
 PORTRAIT_WIDTHS = (160, 240, 320, 480)
 WORK_WIDTHS = (480, 960, 1440)
@@ -37,7 +38,7 @@ QUALITY = {"webp": 78, "jpeg": 80}
 
 Kind = Literal["portrait", "work"]
 Job = SourceJob | PosterJob | QrJob
-POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383)}
+POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383), "square": (500, 500)}
 
 
 def run_job(job: Job) -> None:
@@ -250,7 +251,15 @@ class ImageStore:
             crop = crop_box(header.width, header.height, "portrait", focus)
         width, height = POSTER_SIZES[kind]
         params = json.dumps(
-            [RECIPE_VERSION, kind, texts, digest, crop, font_digest(str(self.font))],
+            [
+                RECIPE_VERSION,
+                POSTER_VERSION,
+                kind,
+                texts,
+                digest,
+                crop,
+                font_digest(str(self.font)),
+            ],
             sort_keys=True,
             ensure_ascii=False,
         )

@@ -8,6 +8,7 @@ source, font), so an unchanged honouree's posters are never drawn again.
 from __future__ import annotations
 
 import dataclasses
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ NO_LINE_START = "，。、；：！？）》」』”’…·）"  # kinsoku: th
 
 @dataclass(frozen=True)
 class PosterJob:
-    kind: str  # "moments" | "cover"
+    kind: str  # "moments" | "cover" | "square"
     width: int
     height: int
     name: str
@@ -210,6 +211,8 @@ def draw_moments(job: PosterJob) -> Image.Image:
 
 
 def draw_cover(job: PosterJob) -> Image.Image:
+    """The 2.35:1 article cover: the portrait, the campaign, the name, category and unit.
+    No QR code (a cover is not scanned); nothing cut: the campaign and the name wrap."""
     W, H = job.width, job.height
     im = Image.new("RGB", (W, H), RED)
     d = ImageDraw.Draw(im)
@@ -218,27 +221,74 @@ def draw_cover(job: PosterJob) -> Image.Image:
     d.rectangle((16, 16, 24 + pw, 24 + ph), fill=WHITE)
     im.paste(_portrait(job, (pw, ph)), (20, 20))
     x = pw + 56
-    text_w = W - x - 170
-    d.text(
-        (x, 28),
-        _wrap(d, job.campaign, _font(job, 26), text_w, 1)[0],
-        font=_font(job, 26),
-        fill=WHITE,
-    )
-    name_font, names = _name(job, d, 72, 34, text_w, 1)  # clear of the QR code below
+    text_w = W - x - 28
+    small = _font(job, 26)
+    campaign = name_lines(d, job.campaign, small, text_w)
+    if len(campaign) > 2:
+        small = _font(job, 22)
+        campaign = name_lines(d, job.campaign, small, text_w)
+    for i, line in enumerate(campaign):
+        d.text((x, 28 + i * round(small.size * 1.3)), line, font=small, fill=WHITE)
+    top = 28 + len(campaign) * round(small.size * 1.3) + 20
+    name_font, names = _name(job, d, 72, 34, text_w, 1)
     step = round(name_font.size * 1.2)
     for i, line in enumerate(names):
         d.text(
-            (x, 82 + i * step), line, font=name_font, fill=WHITE, stroke_width=2, stroke_fill=WHITE
+            (x, top + i * step), line, font=name_font, fill=WHITE, stroke_width=2, stroke_fill=WHITE
         )
-    below = max(190, 82 + len(names) * step + 16)
+    below = top + len(names) * step + 16
     d.text((x, below), job.category, font=_font(job, 28), fill=(255, 225, 200))
-    for i, line in enumerate(_wrap(d, job.unit, _font(job, 24), text_w, 2 if below < 230 else 1)):
+    room = max(0, min(2, (H - 20 - below - 46) // 34))
+    for i, line in enumerate(_wrap(d, job.unit, _font(job, 24), text_w, room) if room else []):
         d.text((x, below + 46 + i * 34), line, font=_font(job, 24), fill=WHITE)
-    qr = 140
-    d.rectangle((W - qr - 26, H - qr - 26, W - 14, H - 14), fill=WHITE)
-    im.paste(_qr(job, qr), (W - qr - 20, H - qr - 20))
     return im
+
+
+def draw_square(job: PosterJob) -> Image.Image:
+    """The 1:1 cover (share cards and the 公众号's square crop): the face and the full name."""
+    W, H = job.width, job.height
+    im = Image.new("RGB", (W, H), RED)
+    d = ImageDraw.Draw(im)
+    pw, ph = 210, 294
+    px = (W - pw) // 2
+    d.rectangle((px - 6, 24, px + pw + 6, 36 + ph), fill=WHITE)
+    im.paste(_portrait(job, (pw, ph)), (px, 30))
+    name_font, names = _name(job, d, 60, 30, W - 48, 1)
+    step = round(name_font.size * 1.2)
+    top = 30 + ph + 22
+    if top + len(names) * step > H - 16:  # a long name: the photo makes room, the name stays whole
+        top = H - 16 - len(names) * step
+    for i, line in enumerate(names):
+        _centered(d, top + i * step, line, name_font, WHITE, W, stroke=1)
+    return im
+
+
+def text_cover(title: str, organiser: str, font: str, size: tuple[int, int]) -> bytes:
+    """A cover with no portrait (the roundup, the 公示): the title wrapped, never cut, on
+    the theme's red, the organiser below; PNG."""
+    width, height = size
+    im = Image.new("RGB", size, RED)
+    draw = ImageDraw.Draw(im)
+    margin = round(width * 0.07)
+    face = ImageFont.truetype(font, 30)
+    lines: list[str] = []
+    for px in (56, 50, 44, 38, 34, 30):
+        face = ImageFont.truetype(font, round(px * height / 383))
+        lines = name_lines(draw, title, face, width - 2 * margin)
+        if len(lines) * face.size * 1.35 <= height * 0.62:
+            break
+    step = face.size * 1.35
+    top = (height * 0.82 - len(lines) * step) / 2
+    for i, line in enumerate(lines):
+        _centered(draw, round(top + i * step), line, face, WHITE, width)
+    small = ImageFont.truetype(font, round(26 * height / 383))
+    _centered(draw, round(height * 0.82), organiser, small, (255, 225, 200), width)
+    out = io.BytesIO()
+    im.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+DRAW = {"moments": draw_moments, "cover": draw_cover, "square": draw_square}
 
 
 def render_poster(job: PosterJob) -> None:
@@ -253,7 +303,7 @@ def render_poster(job: PosterJob) -> None:
         organiser=one_line(job.organiser),
     )
     try:
-        im = draw_moments(job) if job.kind == "moments" else draw_cover(job)
+        im = DRAW[job.kind](job)
     except (ValueError, OSError, TypeError) as exc:
         raise PhotoError(
             f"分享海报无法生成（{exc}）",

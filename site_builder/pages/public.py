@@ -52,6 +52,7 @@ class PublicHonoree:
     photos: tuple[PublicPhoto, ...]
     poster: Rendition | None  # 1080×1920 for WeChat Moments
     cover: Rendition | None  # 900×383 article cover
+    square: Rendition | None  # 500×500: the 1:1 cover, the face and the full name
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def public_honoree(
     source = hf.portrait.source if hf is not None and hf.portrait is not None else None
     poster = images.poster("moments", texts, source, focus, media, h.path)
     cover = images.poster("cover", texts, source, focus, media, h.path)
+    square = images.poster("square", texts, source, focus, media, h.path)
     return PublicHonoree(
         slug=h.slug,
         url=url,
@@ -175,6 +177,7 @@ def public_honoree(
         portrait=portrait,
         photos=tuple(photos),
         poster=poster,
+        square=square,
         cover=cover,
     )
 

@@ -26,7 +26,9 @@ import nh3
 from PIL import Image
 
 from ..errors import UsageError
+from ..media.fonts import find_font
 from ..media.images import Picture
+from ..media.posters import text_cover
 from ..model import urls
 from ..model.story import plain_text
 from ..pages.plan import Template, notice_of, profile_of
@@ -80,6 +82,12 @@ class Article:
     images: list[ArticleImage] = field(default_factory=list)
     cover: ArticleImage | None = None
     poster: ArticleImage | None = None  # the 1080×1920 share poster, beside the article
+    square: ArticleImage | None = None  # the 1:1 cover: the face and the full name
+
+    @property
+    def extras(self) -> list[ArticleImage]:
+        """The files beside the article that are not in its body."""
+        return [x for x in (self.cover, self.square, self.poster) if x is not None]
 
     @property
     def readme(self) -> str:
@@ -121,6 +129,10 @@ class Maker:
         self.base_url = done.site.config.base_url
         self.env = make_environment(done.theme)
         self.css = self.env.loader.get_source(self.env, "wechat/style.css")[0]  # type: ignore[union-attr]
+        try:
+            self.font: str | None = str(find_font(done.site.config.poster_font, done.site.root))
+        except UsageError:
+            self.font = None  # no font: the articles go without their text covers
 
     def _file(self, name: str) -> bytes:
         rendered = self.done.rendered.files.get(name)
@@ -140,6 +152,24 @@ class Maker:
                 name = rendition.name.rsplit("/", 1)[-1]
                 return ArticleImage(name, src, rendition.width, rendition.height, data)
         return None
+
+    def rendition(self, made: Any) -> ArticleImage | None:
+        """A poster of the build (a Rendition), as a file beside the article."""
+        if made is None:
+            return None
+        name = made.name
+        return ArticleImage(name.rsplit("/", 1)[-1], self.base_url + name, made.width,
+                            made.height, self._file(name))  # fmt: skip
+
+    def text_covers(self, title: str, stem: str) -> tuple[ArticleImage | None, ArticleImage | None]:
+        """2.35:1 and 1:1 covers for an article without a portrait (the roundup, the 公示)."""
+        if not self.done.site.config.posters or self.font is None:
+            return None, None
+        config = self.done.site.config
+        wide = text_cover(title, config.organiser, self.font, (900, 383))
+        square = text_cover(title, config.organiser, self.font, (500, 500))
+        return (ArticleImage(f"{stem}-cover-900x383.png", "", 900, 383, wide),
+                ArticleImage(f"{stem}-cover-500x500.png", "", 500, 500, square))  # fmt: skip
 
     def qr(self, page_url: str) -> ArticleImage:
         data = self._file(urls.qr_code(page_url, "png"))
@@ -176,17 +206,13 @@ class Maker:
                 h.cover.name.rsplit("/", 1)[-1], self.base_url + h.cover.name, h.cover.width,
                 h.cover.height, data,
             )  # fmt: skip
-        poster = None
-        if h.poster is not None:
-            name = h.poster.name
-            poster = ArticleImage(name.rsplit("/", 1)[-1], self.base_url + name, h.poster.width,
-                                  h.poster.height, self._file(name))  # fmt: skip
+        poster, square = self.rendition(h.poster), self.rendition(h.square)
         organiser = self.done.site.config.organiser
         # The title names the person and the honour; the digest is the summary, so the
         # title does not repeat it.
         return Article(
             h.slug, "article.html", html, f"{h.name}｜{campaign.title}", h.summary,
-            self.base_url + h.url, organiser, images, cover, poster,
+            self.base_url + h.url, organiser, images, cover, poster, square,
         )  # fmt: skip
 
     def campaign(self, campaign: PublicCampaign) -> Article:
@@ -195,16 +221,18 @@ class Maker:
         html = self.render("campaign.html", campaign=campaign, people=people, qr=qr)
         images = [p.portrait for p in people if p.portrait is not None] + [qr]
         digest = campaign.summary or f"{campaign.title}共{len(campaign.honorees)}位人选的先进事迹。"
+        wide, square = self.text_covers(campaign.title, "campaign")
         return Article(
             "", "campaign.html", html, campaign.title, digest, self.base_url + campaign.url,
-            self.done.site.config.organiser, images,
+            self.done.site.config.organiser, images, wide, None, square,
         )  # fmt: skip
 
     def notice(self, campaign: PublicCampaign, notice: PublicNotice) -> Article:
         html = self.render("notice.html", campaign=campaign, notice=notice)
+        wide, square = self.text_covers(notice.title, "notice")
         return Article(
             "", "notice.html", html, notice.title, notice.intro, self.base_url + notice.url,
-            self.done.site.config.organiser,
+            self.done.site.config.organiser, [], wide, None, square,
         )  # fmt: skip
 
 
@@ -257,8 +285,10 @@ def _readme(link: str, title: str, digest: str, author: str, cover: bool) -> str
         f"作者：{author}",
     ]
     if cover:
-        lines.append("封面：本文件夹里的 cover-….png（900×383，可直接作为文章封面）")
-        lines.append("分享海报：本文件夹里的 moments-….png（1080×1920，可发朋友圈或插在文末）")
+        lines.append(
+            "封面：本文件夹里的 …cover-900x383….png（2.35:1），和 …500x500….png（1:1，分享卡片用）"
+        )
+        lines.append("分享海报（人物文章）：本文件夹里的 moments-….png（1080×1920，可发朋友圈）")
     lines += [
         "",
         "使用方法：用浏览器打开公众号文件夹里的“index.html”（文章目录），点这篇文章的“复制正文”，",
@@ -302,6 +332,6 @@ def article_files(articles: list[Article]) -> dict[str, bytes]:
         readme = "README.txt" if article.folder else f"{Path(article.name).stem}-README.txt"
         files[prefix + readme] = article.readme.encode()
         folder = prefix or "images/"
-        for image in [*article.images, *(x for x in (article.cover, article.poster) if x)]:
+        for image in [*article.images, *article.extras]:
             files[folder + image.file] = image.data
     return files

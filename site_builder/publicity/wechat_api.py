@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from ..errors import DeployError, UsageError
 from ..gate import Gate
+from ..media.posters import text_cover
 from .wechat import Article, ArticleImage
 
 DEFAULT_API = "https://api.weixin.qq.com"
@@ -205,35 +206,6 @@ def title_for(article: Article) -> str:
     return _cut(article.title, TITLE_MAX)
 
 
-def text_cover(title: str, organiser: str, font: Path) -> bytes:
-    """A plain 900×383 cover for the roundup and the 公示, which have no portrait: the
-    title wrapped (never cut) on the theme's red, the organiser below."""
-    width, height = 900, 383
-    im = Image.new("RGB", (width, height), (166, 27, 27))
-    draw = ImageDraw.Draw(im)
-    for size in (52, 46, 40, 34, 30):
-        face = ImageFont.truetype(str(font), size)
-        lines, line = [], ""
-        for ch in title:
-            if draw.textlength(line + ch, font=face) > width - 120:
-                lines.append(line)
-                line = ch
-            else:
-                line += ch
-        lines.append(line)
-        if len(lines) * size * 1.35 <= height - 130:
-            break
-    top = (height - 70 - len(lines) * size * 1.35) / 2
-    for i, text in enumerate(lines):
-        draw.text((60, top + i * size * 1.35), text, font=face, fill=(255, 255, 255))
-    draw.text(
-        (60, height - 70), organiser, font=ImageFont.truetype(str(font), 26), fill=(255, 225, 200)
-    )
-    out = io.BytesIO()
-    im.save(out, format="JPEG", quality=90)
-    return out.getvalue()
-
-
 def as_jpeg(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as im:
         out = io.BytesIO()
@@ -258,11 +230,10 @@ def push_drafts(
             raise WechatError(
                 f"《{title}》的正文有 {len(article.html)} 个字符，超过公众号的 {CONTENT_MAX} 个"
             )
-        cover = (
-            as_jpeg(article.cover.data)
-            if article.cover
-            else text_cover(article.title, organiser, font)
-        )
+        drawn = article.cover.data if article.cover else text_cover(
+            article.title, organiser, str(font), (900, 383)
+        )  # fmt: skip
+        cover = as_jpeg(drawn)
         prepared.append((article, title, digest, cover))
     # Everything that leaves, through the gate first: no request is made if it refuses.
     sent: dict[str, bytes] = {}
