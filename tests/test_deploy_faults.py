@@ -153,3 +153,72 @@ def test_the_manifest_is_kept_out_of_the_published_folder(
     beside = server.root.parent / f".site-builder-deploy.{server.root.name}.json"
     assert beside.is_file() and "2024-test/li-ce-shi/index.html" in beside.read_text()
     assert ROOT.is_dir()
+
+
+CHILD = """
+import sys, threading
+from pathlib import Path
+from site_builder.options import BuildOptions
+from site_builder.workbench.app import Workbench
+
+content, output, cache = map(Path, sys.argv[1:4])
+bench = Workbench(BuildOptions(content=content, output=output, cache=cache), "t", {"http://o"})
+answer = bench.handle("POST", "_publish/run", {"token": ["t"], "target": ["www"]}, "http://o")
+assert answer.status == 303, answer.body
+for thread in threading.enumerate():
+    if thread.name == "site-builder-publish":
+        thread.join()
+"""
+
+
+def test_a_publication_from_the_workbench_killed_halfway_converges(scratch: Scratch) -> None:
+    """The workbench as deploy's caller: its process killed after the third file, the live
+    site has no page pointing at a missing file, and the next 发布 finishes the job."""
+    from site_builder.workbench.app import Workbench
+
+    from .test_workbench_settings import ORIGIN, TOKEN
+
+    target = scratch.folder_target()
+    first, _ = _two_versions(scratch)
+    shutil.rmtree(scratch.output)
+    shutil.copytree(first, scratch.output)  # the site as last published …
+    bench = Workbench(scratch.options(), TOKEN, {ORIGIN})
+    bench.handle("POST", "_publish/run", {"token": [TOKEN], "target": ["www"]}, ORIGIN)
+    _wait(bench)
+    before = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert before  # … is live
+    story = scratch.campaign / "honorees/wang-ce-shi/index.md"
+    story.write_text(story.read_text("utf-8") + "\n工作台发布前补充的一段。\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SITE_BUILDER_")}
+    env["SITE_BUILDER_DIE_AT"] = "uploaded-3"
+    args = [str(scratch.content), str(scratch.output), str(scratch.root / "cache")]
+    killed = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True,
+                            text=True, timeout=300, cwd=scratch.root)  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    live = {
+        p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()
+    }
+    assert _whole({k: v for k, v in live.items() if not k.startswith(".site-builder")}) == []
+
+    again = Workbench(scratch.options(), TOKEN, {ORIGIN})  # the officer starts it again
+    again.handle("POST", "_publish/run", {"token": [TOKEN], "target": ["www"]}, ORIGIN)
+    assert _wait(again)["state"] == "done"
+    live = {
+        p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()
+    }
+    assert {k: v for k, v in live.items() if not k.startswith(".site-builder")} == _published_of(
+        scratch.output
+    )
+    assert "工作台发布前补充的一段" in live["2024-test/wang-ce-shi/index.html"].decode()
+
+
+def _wait(bench: object) -> dict[str, object]:
+    import json
+    import time
+
+    for _ in range(600):
+        state = json.loads(bench.handle("GET", "_publish/job.json", {}, None).body)  # type: ignore[attr-defined]
+        if state["state"] != "running":
+            return dict(state)
+        time.sleep(0.1)
+    raise AssertionError("the publication did not end")
