@@ -106,3 +106,40 @@ def test_the_call_poster_opens_the_notice_page(jiaozuo: Scratch) -> None:
     before = (folder / "poster-a4.pdf").read_bytes()
     jiaozuo.build(force=True)
     assert (folder / "poster-a4.pdf").read_bytes() == before  # the same settings, the same file
+
+
+def test_the_notice_board_poster_lists_everyone_and_opens_the_online_notice(
+    copy_site,  # type: ignore[no-untyped-def]
+) -> None:
+    import pypdf
+    import zxingcpp
+    from PIL import Image
+
+    from .conftest import record
+
+    site = copy_site(ROOT / "examples/jiaozuo-2024/content")
+    path = site.content / JZ / "campaign.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(
+        text[: text.index("规则:")] + text[text.index("# 征集推荐") :], "utf-8"
+    )  # no limits
+    folder = site.content / JZ / "honorees"
+    for i in range(40):  # a long list: it goes on overleaf rather than shrinking
+        name = "测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "子丑寅卯辰巳午未申酉"[i // 10]
+        (folder / f"ce-shi-{i}").mkdir()
+        (folder / f"ce-shi-{i}" / "index.md").write_text(
+            record(name, 推荐单位="解放区总工会", 类别="快递员"), "utf-8"
+        )
+    site.build()
+    board = site.output / JZ / "notice"
+    address = "https://www.example.org/jiaozuo/2024/" + f"{JZ}/notice/"
+    with Image.open(board / "board-a4.png") as im:
+        assert im.size == (1240, 1754)
+    pdf = pypdf.PdfReader(board / "board-a4.pdf")
+    assert len(pdf.pages) >= 2  # 45 people: overleaf, at the same size
+    for made in (board / "board-a4.pdf", site.output / JZ / "tongzhi" / "poster-a4.pdf"):
+        assert b"/CreationDate (D:20000101000000Z)" in made.read_bytes()  # no time of making
+    assert all(abs(float(p.mediabox.height) - 841.9) < 2 for p in pdf.pages)
+    last = next(iter(pdf.pages[-1].images)).image
+    (found,) = zxingcpp.read_barcodes(last)
+    assert found.text == address

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
@@ -15,6 +16,8 @@ from .qr import qr_image
 
 INK, MUTED, PAPER = (29, 29, 31), (89, 89, 89), (255, 250, 245)
 POSTERS = (("poster-1080x1920.png", "phone"), ("poster-a4.pdf", "a4"))
+# No time of making in the file: the same texts give the same bytes.
+FIXED_DATES = {"creationDate": time.gmtime(946_684_800), "modDate": time.gmtime(946_684_800)}
 SIZES = {"phone": (1080, 1920), "a4": (1240, 1754)}  # A4 at 150 dpi
 
 
@@ -73,7 +76,7 @@ def draw(made_from: bytes, kind: str) -> bytes:
     centred(top + size + 100 * unit, t["url"], font(28), MUTED)
     out = io.BytesIO()
     if kind == "a4":
-        im.save(out, format="PDF", resolution=150.0)
+        im.save(out, format="PDF", resolution=150.0, **FIXED_DATES)
     else:
         im.save(out, format="PNG", optimize=True)
     return out.getvalue()

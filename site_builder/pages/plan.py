@@ -124,6 +124,7 @@ def campaign_pages(p: Planning) -> Iterator[Output]:
         if c.notice is not None:
             notice = Template("notice.html", {"campaign": c, "notice": c.notice})
             yield _page("notice", c.notice.url, notice, records, c.id)
+            yield from board_outputs(p, c)
         if c.call is not None:
             yield from call_outputs(p, c)
         for h in c.honorees:
@@ -160,6 +161,23 @@ def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
         make = functools.partial(call_poster.draw, texts, kind)
         data = _made(p, c.call.url + name, texts, call_poster.__file__, make)
         yield Output(c.call.url + name, "download", Data(data), campaign=c.id)
+
+
+def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
+    """The 公示 for a notice board (A4 PNG and PDF), made once for its texts."""
+    from ..media import notice_poster
+    from ..media.fonts import find_font
+
+    assert c.notice is not None
+    font = str(find_font(p.site.config.poster_font, p.site.root))
+    texts = notice_poster.texts(c.notice, p.site.config.base_url + c.notice.url, font)
+    for name, kind in notice_poster.POSTERS:
+        make = functools.partial(notice_poster.draw, texts, kind)
+        path = c.notice.url + name
+        data = _made(p, path, texts, notice_poster.__file__, make)
+        yield Output(
+            path, "download", Data(data), records=(f"{c.id}/{HONOREES_DIR}/",), campaign=c.id
+        )
 
 
 def _made(p: Planning, path: str, settings: bytes, code: str, make: Callable[[], bytes]) -> bytes:

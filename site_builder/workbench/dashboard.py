@@ -73,5 +73,5 @@ def campaign_page(
         status_labels=STATUS_LABELS, todo=list(zip(todo, whose, strict=True)),
         errors=sum(p.severity == "error" for p in todo),
         link=fix_link, notice=campaign.config.notice,
-        message=saved_message(query),
+        message=saved_message(query), preview_base=site.config.base_path,
     )  # fmt: skip

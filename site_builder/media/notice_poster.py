@@ -1,0 +1,122 @@
+"""The 公示 for the union's notice board: A4 (PNG, and PDF to print), the title, the
+period, the list, where objections go and a QR code to the online 公示. A long list goes
+on to further pages of the PDF rather than shrinking below a legible size."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .call_poster import FIXED_DATES, INK, MUTED
+from .posters import RED, name_lines
+from .qr import qr_image
+
+A4 = (1240, 1754)  # 150 dpi
+POSTERS = (("board-a4.png", "png"), ("board-a4.pdf", "pdf"))
+COLUMNS = ("序号", "姓名", "推荐单位", "类别")
+
+
+def texts(notice: Any, address: str, font: str) -> bytes:
+    """What the poster says, as bytes: what it is made from, and its cache key."""
+    headers = list(notice.headers)
+    picked = [headers.index(c) for c in COLUMNS if c in headers]
+    ch = notice.channels
+    channels = [f"{label}：{value}" for label, value in (
+        ("受理部门", ch.department), ("电话", "、".join(ch.phones)), ("邮箱", ch.email),
+        ("通信地址", ch.postal_address), ("来访地址", ch.visit_address)) if value]  # fmt: skip
+    data = {"title": notice.title, "intro": notice.intro, "period": notice.period_text,
+            "headers": [headers[i] for i in picked],
+            "rows": [[row.cells[i] for i in picked] for row in notice.rows],
+            "channels": channels, "issuers": list(notice.issuers), "issued": notice.issued,
+            "url": address, "font": font}  # fmt: skip
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _pages(t: dict[str, Any]) -> list[Image.Image]:
+    width, height = A4
+    margin = 90
+
+    def font(px: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(t["font"], px)
+
+    pages: list[Image.Image] = []
+    page = Image.new("RGB", A4, (255, 255, 255))
+    d = ImageDraw.Draw(page)
+    y: float = 80
+    title = font(52)
+    for line in name_lines(d, t["title"], title, width - 2 * margin):
+        d.text(((width - d.textlength(line, font=title)) / 2, y), line, font=title, fill=RED)
+        y += 70
+    y += 16
+    body = font(30)
+    for line in name_lines(d, t["intro"], body, width - 2 * margin):
+        d.text((margin, y), line, font=body, fill=INK)
+        y += 44
+    d.text((margin, y), f"公示时间：{t['period']}", font=body, fill=INK)
+    y += 64
+    cell = font(28)
+    widths = [0.1, 0.3, 0.4, 0.2][: len(t["headers"])]
+    xs = [margin + round(sum(widths[:i]) * (width - 2 * margin)) for i in range(len(widths))]
+
+    def row(values: list[str], face: ImageFont.FreeTypeFont, at: float) -> float:
+        tallest = 1
+        for x, w, value in zip(xs, widths, values, strict=False):
+            lines = name_lines(d, value, face, round(w * (width - 2 * margin)) - 12)
+            for i, line in enumerate(lines):
+                d.text((x + 6, at + 8 + i * 38), line, font=face, fill=INK)
+            tallest = max(tallest, len(lines))
+        bottom = at + 16 + tallest * 38
+        d.line([(margin, bottom), (width - margin, bottom)], fill=(200, 192, 184), width=2)
+        return bottom
+
+    y = row(t["headers"], font(28), y)
+    for values in t["rows"]:
+        if y > height - 200:  # the list goes on overleaf, at the same size
+            pages.append(page)
+            page = Image.new("RGB", A4, (255, 255, 255))
+            d = ImageDraw.Draw(page)
+            y = row(t["headers"], font(28), 80)
+        y = row(values, cell, y)
+    y += 30
+    needed = 44 * (len(t["channels"]) + 1) + 330
+    if y + needed > height - 40:
+        pages.append(page)
+        page = Image.new("RGB", A4, (255, 255, 255))
+        d = ImageDraw.Draw(page)
+        y = 80
+    d.text((margin, y), "对公示人选有异议的，请在公示期内反映：", font=body, fill=INK)
+    y += 48
+    for line in t["channels"]:
+        for part in name_lines(d, line, body, width - 2 * margin - 300):
+            d.text((margin, y), part, font=body, fill=INK)
+            y += 44
+    code = qr_image(t["url"]).resize((240, 240), Image.Resampling.NEAREST)
+    page.paste(code, (width - margin - 240, round(y) + 10))
+    d.text((width - margin - 240, round(y) + 258), "扫码查看网上公示", font=font(24), fill=MUTED)
+    sign = round(y) + 40
+    for issuer in t["issuers"]:
+        d.text((margin + 320, sign), issuer, font=body, fill=INK)
+        sign += 44
+    d.text((margin + 320, sign), t["issued"], font=body, fill=INK)
+    pages.append(page)
+    return pages
+
+
+def draw(made_from: bytes, kind: str) -> bytes:
+    pages = _pages(json.loads(made_from))
+    out = io.BytesIO()
+    if kind == "pdf":
+        pages[0].save(
+            out,
+            format="PDF",
+            resolution=150.0,
+            **FIXED_DATES,
+            save_all=True,
+            append_images=pages[1:],
+        )
+    else:
+        pages[0].save(out, format="PNG", optimize=True)
+    return out.getvalue()
