@@ -323,8 +323,10 @@ def _notice_form(bench: Workbench) -> dict[str, list[str]]:
     soup = bs4.BeautifulSoup(html, "html.parser")
     form: dict[str, list[str]] = {}
     for control in soup.select("#notice-form input[name], #notice-form textarea[name]"):
+        if control.get("type") == "checkbox" and not control.has_attr("checked"):
+            continue  # as a browser: a checkbox is sent only when it is ticked
         value = control.get_text() if control.name == "textarea" else control.get("value", "")
-        form[str(control["name"])] = [str(value)]
+        form.setdefault(str(control["name"]), []).append(str(value))
     return form
 
 

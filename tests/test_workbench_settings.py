@@ -54,6 +54,8 @@ def form_of(bench: Workbench, path: str, form_id: str) -> dict[str, list[str]]:
         elif c.name == "select":
             chosen = c.select_one("option[selected]") or c.select_one("option")
             value = str(chosen.get("value", chosen.get_text())) if chosen else ""
+        elif c.get("type") == "checkbox" and not c.has_attr("checked"):
+            continue  # a browser sends a checkbox only when it is ticked
         else:
             value = str(c.get("value", ""))
         form.setdefault(str(c["name"]), []).append(value)
@@ -349,3 +351,34 @@ def test_the_dashboard_links_each_problem_to_where_it_is_fixed(bench: Workbench)
     assert record_page.select_one("#f-birth") is not None
     for li in items:
         assert li.a["href"].startswith("/_admin/")
+
+
+def test_the_notice_lists_the_columns_the_officer_ticks(bench: Workbench) -> None:
+    form = form_of(bench, f"{JZ}/_notice", "notice-form")
+    ticked = form.get("n.columns", [])
+    assert ticked == [
+        "seq",
+        "name",
+        "gender",
+        "unit_position",
+        "category",
+        "nominating_unit",
+    ] or set(ticked) == {"seq", "name", "gender", "unit_position", "category", "nominating_unit"}
+    page = soup(bench.handle("GET", f"{JZ}/_notice", {}, None).body)
+    offered = [i["value"] for i in page.select("input[name='n.columns']")]
+    assert "id_number" not in offered and "phone" not in offered  # never a private field
+    form["n.columns"] = ["seq", "name", "nominating_unit", "category"]
+    answer = bench.handle("POST", f"{JZ}/_notice", form, ORIGIN)
+    assert "已保存" in status_text(answer.body)
+    text = (bench.options.content / JZ / "campaign.yaml").read_text("utf-8")
+    assert "  名单字段:\n    - 序号\n    - 姓名\n    - 推荐单位\n    - 类别\n" in text
+    site = load_site(bench.options.content, Problems())
+    assert site is not None
+    assert site.campaigns[0].config.notice.columns == ["序号", "姓名", "推荐单位", "类别"]
+    again = soup(bench.handle("GET", f"{JZ}/_notice", {}, None).body)
+    assert [i["value"] for i in again.select("input[name='n.columns'][checked]")] == [
+        "seq",
+        "name",
+        "category",
+        "nominating_unit",
+    ]

@@ -12,7 +12,8 @@ from ..errors import Problem, Problems
 from ..load.content import parse_campaign
 from ..model.config import CampaignConfig, Channels, Notice
 from ..model.dates import chinese_period
-from ..model.fields import aliases, labels_of
+from ..model.fields import aliases, fields_of, labels_of
+from ..model.record import RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import Campaign
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
@@ -38,6 +39,22 @@ CHANNEL_KEYS = ["department", "phones", "email", "postal_address", "postcode", "
 NOTICE_ALIASES, NOTICE_LABELS = aliases(Notice), labels_of(Notice)
 CHANNEL_ALIASES, CHANNEL_LABELS = aliases(Channels), labels_of(Channels)
 LIST_KEYS = {"issuers", "phones"}
+# What the 公示's list may show, in the order it shows them: the record's public fields
+# that are one value each (never a private one; lists, photos and the story are not cells).
+COLUMN_CHOICES = [
+    d.key for d in fields_of(Record)
+    if d.privacy != "private" and d.key not in
+    {"honours", "media", "photos", "portrait", "badges", "summary", "status", "slug",
+     "unit_notice", "county_notice", "employer", "position"}
+]  # fmt: skip
+
+
+def current_columns(campaign: Campaign) -> list[str]:
+    notice = campaign.config.notice
+    if notice is None:
+        return ["seq", "name", "gender", "nominating_unit", "unit_position", "category"]
+    keys = [RECORD_ALIASES.get(c) for c in notice.columns]
+    return [k for k in keys if k is not None]
 
 
 def notice_values(campaign: Campaign) -> dict[str, str]:
@@ -98,10 +115,12 @@ def notice_period(campaign: Campaign, form: Form) -> str:
 
 def show_notice(
 bench: Pages, campaign: Campaign, values: dict[str, str], problems: list[Problem], message: str,
-    status: int = 200,
+    status: int = 200, chosen: list[str] | None = None,
 ) -> Response:  # fmt: skip
+    chosen = current_columns(campaign) if chosen is None else chosen
     return bench.page(
         "notice.html", status, campaign=campaign, values=values, problems=problems,
+        column_choices=[(k, RECORD_LABELS[k]) for k in COLUMN_CHOICES], chosen=chosen,
         message=message, digest=digest(campaign.path.read_text("utf-8")),
         period=notice_period(campaign, {f"n.{k}": [v] for k, v in values.items()}),
     )  # fmt: skip
@@ -130,6 +149,14 @@ def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
     elif changed.get("working_days"):
         changed["end"] = ""
     notice_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in NOTICE_KEYS}
+    ticked = set(form.get("n.columns", []))
+    kept = current_columns(campaign)  # the order the officer has: ticked ones join at the end
+    columns = [k for k in kept if k in ticked] + [
+        k for k in COLUMN_CHOICES if k in ticked and k not in kept
+    ]
+    shown = one(form, "n.columns_shown") == "1"  # the form had the columns: none ticked is none
+    if shown and columns != current_columns(campaign):
+        notice_changes["columns"] = [RECORD_LABELS[k] for k in columns] or None
     channel_changes = {k: yaml_value(k, v) for k, v in changed.items() if k in CHANNEL_KEYS}
     new = text
     if campaign.config.notice is None:  # the first 公示 of this campaign: the whole section
@@ -156,7 +183,15 @@ def save_notice(bench: Pages, campaign: Campaign, form: Form) -> Response:
         check_notice(Campaign(campaign.id, campaign.folder, config, doc), problems)
 
     if problems.errors:
-        return show_notice(bench, campaign, values, problems.errors, "有错误，没有保存。", 422)
+        return show_notice(
+            bench,
+            campaign,
+            values,
+            problems.errors,
+            "有错误，没有保存。",
+            422,
+            columns if shown else None,
+        )
     bench.history.keep(campaign.path, text.encode())
     atomic_write(campaign.path, new.encode())
-    return show_notice(bench, campaign, values, [], "已保存。")
+    return show_notice(bench, campaign, values, [], "已保存。", chosen=columns if shown else None)
