@@ -335,3 +335,32 @@ def test_every_article_has_both_covers_and_none_carries_a_qr_code(demo: Path) ->
             with Image.open(path) as im:
                 assert im.size == size, path
                 assert zxingcpp.read_barcodes(im) == [], path
+
+
+def test_a_red_head_notice_and_the_articles_credit_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8") + "公众号: {编辑: 王示例, 审核: 李示例}\n", "utf-8")
+    campaign = content / "2024-jiaozuo-xinjiuye" / "campaign.yaml"
+    text = campaign.read_text("utf-8").replace(
+        "  标题: 焦作“最美新就业形态劳动者”拟表彰人选公示（示例）",
+        "  标题: 焦作“最美新就业形态劳动者”拟表彰人选公示（示例）\n  红头: 焦作市总工会文件（示例）\n"
+        "  文号: 焦工〔2024〕9号（示例）",
+    )
+    campaign.write_text(text, "utf-8")
+    args = ["--content", str(content), "--cache", str(tmp_path / "cache")]
+    assert (
+        main(["notice", "2024-jiaozuo-xinjiuye", *args[:2], "-o", str(tmp_path / "公示.docx")]) == 0
+    )
+    document = docx.Document(str(tmp_path / "公示.docx"))
+    head = document.paragraphs[0]
+    assert head.text == "焦作市总工会文件（示例）" and str(head.runs[0].font.color.rgb) == "FF0000"
+    number = next(p for p in document.paragraphs if p.text == "焦工〔2024〕9号（示例）")
+    assert 'w:color="FF0000"' in number._p.xml and "<w:bottom" in number._p.xml  # the red line
+    assert (
+        main(["wechat", "2024-jiaozuo-xinjiuye", *args, "-o", str(tmp_path / "公众号"), "-q"]) == 0
+    )
+    for article in (tmp_path / "公众号").glob("*/article.html"):
+        last = BeautifulSoup(article.read_text("utf-8"), "html.parser").find_all("p")[-1]
+        assert last.get_text() == "编辑：王示例　审核：李示例"

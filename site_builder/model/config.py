@@ -66,12 +66,14 @@ class Footer(Strict):
 
 
 class WechatSettings(Strict):
-    """What ``wechat --draft`` needs to reach the 公众号's API (never the AppSecret)."""
+    """The 公众号 articles' settings: the API's address (never the AppSecret), the credits."""
 
     api: OptText = field(
         ("接口地址", "代理地址"),
         "公众号接口的地址（默认 https://api.weixin.qq.com；单位通过代理上网时填代理转发的地址）",
     )
+    editor: OptText = field("编辑", "文章末尾署名的编辑（可不写）")
+    reviewer: OptText = field("审核", "文章末尾署名的审核（可不写）")
 
 
 class SiteConfig(Strict):
@@ -182,6 +184,10 @@ class Notice(Strict):
     title: OptText = field(("标题", "公示标题"), "公示标题（默认“关于…拟表彰人选的公示”）")
     doc_number: OptText = field(
         ("文号", "发文字号"), "公示的文号，如“示总工〔2024〕12号”（印在 Word 版标题上方，可不写）"
+    )
+    red_head: OptText = field(
+        ("红头", "发文机关标志"),
+        "Word 版的红头（发文机关标志），如“焦作市总工会文件”：红色居中，下有红色分隔线（可不写）",
     )
     intro: OptParagraph = field(("导语", "正文"), "名单前的说明文字（默认按活动自动生成）")
     start: dt.date = field(("开始", "开始日期"), "公示开始日期，如 2024-03-28", default=...)

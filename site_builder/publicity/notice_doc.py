@@ -28,7 +28,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -43,6 +43,7 @@ TITLE_FONT = "方正小标宋简体"  # 小标宋, as GB/T 9704 asks (Word subst
 BODY_FONT = "仿宋"  # 仿宋 ships with every Windows; offices with 仿宋_GB2312 may set that in Word
 HEADING_FONT = "黑体"
 TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 14  # 2号, 3号, 4号
+RED_HEAD_PT = 36  # 小初: the 发文机关标志, as large as it is solemn
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LINES, CHARS = 22, 28
 TEXT_HEIGHT_MM = 297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
@@ -251,12 +252,41 @@ def notice_for(options: BuildOptions, campaign_id: str) -> tuple[bytes, PublicNo
         raise UsageError(f"活动“{campaign_id}”的 campaign.yaml 里没有“公示”设置。")
     _, notice = notice_of(page)
     config = next(c for c in prepared.site.campaigns if c.id == campaign_id).config.notice
-    data = notice_document(notice, config.doc_number if config else None)
+    data = notice_document(
+        notice, config.doc_number if config else None, config.red_head if config else None
+    )
     prepared.gate.check({"公示.docx": data}, Path("公示"))
     return data, notice
 
 
-def notice_document(notice: PublicNotice, doc_number: str | None) -> bytes:
+def _red_head(document: docx.document.Document, head: str, doc_number: str | None) -> None:
+    """版头 (GB/T 9704 7.2): the 发文机关标志 centred in red 小标宋, the 文号 below it,
+    and the red separator line the width of the text."""
+    paragraph = _paragraph(
+        document, head, font=TITLE_FONT, size=RED_HEAD_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )  # fmt: skip
+    paragraph.runs[0].font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+    paragraph.paragraph_format.line_spacing = Pt(RED_HEAD_PT * 1.3)
+    _paragraph(document, "", indent=False)
+    number = _paragraph(document, doc_number or "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "18"),
+        ("w:space", "8"),
+        ("w:color", "FF0000"),
+    ):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    number._p.get_or_add_pPr().append(border)
+    _paragraph(document, "", indent=False)
+
+
+def notice_document(
+    notice: PublicNotice, doc_number: str | None, red_head: str | None = None
+) -> bytes:
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -272,7 +302,9 @@ def notice_document(notice: PublicNotice, doc_number: str | None) -> bytes:
     normal.font.name = BODY_FONT
     normal.font.size = Pt(BODY_PT)
 
-    if doc_number:
+    if red_head:
+        _red_head(document, red_head, doc_number)
+    elif doc_number:
         _paragraph(document, doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(
         document, notice.title, font=TITLE_FONT, size=TITLE_PT,

@@ -179,7 +179,11 @@ class Maker:
         return ArticleImage("qr.png", self.base_url + page_url + "qr.png", width, height, data)
 
     def render(self, template: str, **context: Any) -> str:
-        return finish(self.env.get_template(f"wechat/{template}").render(**context), self.css)
+        settings = self.done.site.config.wechat
+        credit = "　".join(f"{label}：{name}" for label, name in
+                          (("编辑", settings.editor), ("审核", settings.reviewer)) if name)  # fmt: skip
+        page = self.env.get_template(f"wechat/{template}").render(credit=credit, **context)
+        return finish(page, self.css)
 
     def honoree(self, campaign: PublicCampaign, h: PublicHonoree) -> Article:
         portrait = self.picture(h.portrait)
