@@ -34,6 +34,7 @@ from ..model.story import render_story
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from . import downloads
+from .call import save_call, show_call
 from .dashboard import campaign_page
 from .edit import edit_record
 from .history import History
@@ -433,6 +434,8 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("POST", "{campaign}/_notice/period", lambda wb, r: Response(200, notice_period(r.c, r.form).encode())),
     ("POST", "{campaign}/_notice", lambda wb, r: save_notice(wb, r.c, r.form)),
     ("GET", "{campaign}/_notice", lambda wb, r: show_notice(wb, r.c, notice_values(r.c), [], "")),
+    ("GET", "{campaign}/_call", lambda wb, r: show_call(wb, r.c, message=saved_message(r.query))),
+    ("POST", "{campaign}/_call", lambda wb, r: save_call(wb, r.c, r.form)),
     ("POST", "{campaign}/_import/confirm", lambda wb, r: wb._import(r.c, one(r.form, "upload"), write=True)),
     ("POST", "{campaign}/_import", lambda wb, r: wb._import(r.c, store_uploads(wb._uploads(), r.files), write=False)),
     ("*", "{campaign}/{honoree}/_photo/{name}", Workbench._photo),
