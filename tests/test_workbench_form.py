@@ -90,3 +90,15 @@ def test_dates_are_accepted_as_people_type_them(bench: Workbench) -> None:
         assert answer.status in (200, 303), typed
         page = soup(bench.handle("GET", f"{JZ}/shen-li/", {}, None).body)
         assert page.select_one("#f-birth")["value"] == "1990.05"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", f"{JZ}/", f"{JZ}/_settings", f"{JZ}/_notice", f"{JZ}/_call", f"{JZ}/shen-li/", "_site",
+     "_publish", "_publish/target", "_history", "_trash", "_phone", f"{JZ}/_wechat"],
+)  # fmt: skip
+def test_every_page_has_a_plain_title(bench: Workbench, path: str) -> None:
+    """The browser tab says what the page is, nothing else (a block once swallowed forms)."""
+    page = soup(bench.handle("GET", path, {}, None).body)
+    title = page.title.get_text()
+    assert title.endswith(" — site-builder") and "<" not in title and "\n" not in title, title
