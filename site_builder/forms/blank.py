@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
 
 import docx
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
@@ -28,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model.config import CampaignConfig
+from .package import deterministic
 
 FORM_FONT = "仿宋"
 ROWS = 200  # people one unit may list in the 汇总表
@@ -35,25 +34,7 @@ SUMMARY_HEADER = ["序号", "推荐单位", "姓名", "性别", "出生年月", 
                   "类别", "主要荣誉", "主要事迹（500 字以内）"]  # fmt: skip
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def _package(data: bytes) -> bytes:
-    """Fixed timestamps: the same campaign gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
-                    data,
-                )
-            target.writestr(entry, data)
-    return out.getvalue()
+FIXED_CORE_TIME = b"2000-01-01T00:00:00Z"  # the time openpyxl would stamp, fixed
 
 
 def _book(wb: Workbook) -> bytes:
@@ -61,7 +42,7 @@ def _book(wb: Workbook) -> bytes:
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _package(buffer.getvalue())
+    return deterministic(buffer.getvalue(), FIXED_CORE_TIME)
 
 
 def summary_template(config: CampaignConfig) -> bytes:
@@ -222,4 +203,4 @@ def blank_form(config: CampaignConfig) -> bytes:
     core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return _package(buffer.getvalue())
+    return deterministic(buffer.getvalue())

@@ -11,6 +11,8 @@ file it could not read and goes on with the others.
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,3 +98,28 @@ def _library_errors(path: Path) -> Iterator[None]:
         raise
     except Exception as exc:  # lxml, openpyxl, python-docx: each has its own for bad XML
         raise _invalid(path, f"内容无法解析：{type(exc).__name__}") from None
+
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can say
+
+
+def deterministic(package: bytes, modified: bytes | None = None) -> bytes:
+    """An Office package we wrote, with fixed entry times and modes (and, given
+    ``modified``, that time in docProps/core.xml, which openpyxl stamps on saving): the
+    same content gives the same bytes, so a rebuild or a re-export shows no change."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            data = source.read(info.filename)
+            if modified is not None and info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + modified + rb"\g<2>",
+                    data,
+                )
+            target.writestr(entry, data)
+    return out.getvalue()

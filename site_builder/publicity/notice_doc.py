@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..errors import UsageError
+from ..forms.package import deterministic
 from ..options import BuildOptions
 from ..pages.plan import notice_of
 from ..pages.public import PublicNotice
@@ -372,17 +372,4 @@ def notice_document(
     core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return _deterministic(buffer.getvalue())
-
-
-def _deterministic(package: bytes) -> bytes:
-    """The same package with fixed timestamps and order: same content, same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return deterministic(buffer.getvalue())
