@@ -7,9 +7,9 @@ here; ``checks/rules.py`` holds one small check function per rule.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 
 from .fields import Strict, field
 
@@ -94,3 +94,12 @@ class Rules(Strict):
     story: StoryRule | None = field(
         ("详细事迹字数", "事迹字数"), "详细事迹的字数范围（默认约 3000 字，给出警告）"
     )
+
+
+def rule_models() -> dict[str, type[BaseModel]]:
+    """Each rule's settings model, from its declaration (so a form of every rule needs no
+    list kept beside this one)."""
+    return {
+        key: next(a for a in get_args(info.annotation) if a is not type(None))
+        for key, info in Rules.model_fields.items()
+    }

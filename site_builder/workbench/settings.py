@@ -27,16 +27,7 @@ from ..load.text import parse_yaml
 from ..model.config import CampaignConfig, Footer, SiteConfig, Unit
 from ..model.fields import aliases, fields_of, labels_of
 from ..model.record import Record
-from ..model.rules import (
-    BadgeRule,
-    CountRule,
-    LevelOnly,
-    LevelsRule,
-    PhotoRule,
-    Rules,
-    StoryRule,
-    YearsRule,
-)
+from ..model.rules import LevelOnly, Rules, rule_models
 from ..model.source import SITE_FILE, Campaign, HonoreeSource, Site, raw_value
 from ..write.atomic import atomic_write
 from .edit import edit_mapping, edit_record
@@ -47,11 +38,7 @@ from .textfile import Pages
 CAMPAIGN_KEYS = ["title", "year", "summary", "published"]
 SITE_KEYS = ["title", "organiser", "base_url", "description", "theme", "posters"]
 FOOTER_KEYS = ["copyright", "icp", "police", "contact"]
-RULE_MODELS: dict[str, type[BaseModel]] = {
-    "quotas": LevelOnly, "per_category": CountRule, "total": CountRule, "province": BadgeRule,
-    "min_years": YearsRule, "union_member": LevelOnly, "honours": LevelOnly,
-    "media": LevelOnly, "photos": PhotoRule, "three_levels": LevelsRule, "story": StoryRule,
-}  # fmt: skip
+RULE_MODELS = rule_models()  # every rule of model.rules, with its settings model
 LEVEL_LABELS = {"error": "错误", "warning": "警告"}
 MAX_ROWS = 500  # units or categories in one form
 
