@@ -16,7 +16,7 @@ from ..model.fields import aliases, labels_of
 from ..model.source import Campaign
 from ..write.atomic import atomic_write
 from .edit import edit_mapping
-from .record_form import Form, digest, one, text_of, typed_date
+from .record_form import Form, digest, one, texts_of, typed_date
 from .response import Response
 from .textfile import Pages
 
@@ -40,14 +40,8 @@ def call_values(campaign: Campaign) -> dict[str, str]:
     values = dict.fromkeys(CALL_KEYS + SUBMISSION_KEYS + ["notice"], "")
     if call is None:
         return values
-    for key in CALL_KEYS:
-        value = getattr(call, key)
-        values[key] = "\n".join(value) if key in LISTS else text_of(value)
-    for key in SUBMISSION_KEYS:
-        value = getattr(call.submission, key)
-        values[key] = "\n".join(value) if key in LISTS else text_of(value)
-    values["notice"] = call.notice
-    return values
+    values |= texts_of(call, CALL_KEYS, LISTS) | texts_of(call.submission, SUBMISSION_KEYS, LISTS)
+    return values | {"notice": call.notice}
 
 
 def show_call(

@@ -19,7 +19,7 @@ from ..options import BuildOptions
 from ..write.atomic import atomic_write
 from .edit import edit_mapping
 from .history import History
-from .record_form import Form, digest, one, text_of, typed_date
+from .record_form import Form, digest, one, texts_of, typed_date
 from .response import Response
 
 
@@ -62,13 +62,8 @@ def notice_values(campaign: Campaign) -> dict[str, str]:
     values = dict.fromkeys(NOTICE_KEYS + CHANNEL_KEYS, "")
     if notice is None:
         return values
-    for key in NOTICE_KEYS:
-        value = getattr(notice, key)
-        values[key] = "\n".join(value) if key in LIST_KEYS else text_of(value)
-    for key in CHANNEL_KEYS:
-        value = getattr(notice.channels, key)
-        values[key] = "\n".join(value) if key in LIST_KEYS else text_of(value)
-    return values
+    values |= texts_of(notice, NOTICE_KEYS, LIST_KEYS)
+    return values | texts_of(notice.channels, CHANNEL_KEYS, LIST_KEYS)
 
 
 def yaml_value(key: str, value: str) -> Any:

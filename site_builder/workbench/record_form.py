@@ -56,6 +56,14 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+def texts_of(model: Any, keys: list[str], lists: set[str]) -> dict[str, str]:
+    """Settings as a form shows them: a list one item a line, anything else as text."""
+    return {
+        key: "\n".join(getattr(model, key)) if key in lists else text_of(getattr(model, key))
+        for key in keys
+    }
+
+
 def form_values(h: HonoreeSource) -> dict[str, Any]:
     """What the form shows for a record, as text."""
     rec = h.record
