@@ -108,11 +108,16 @@ def new_site(content: Path, organiser: str = "", base_url: str = "") -> Path:
     return path
 
 
-def new_campaign(content: Path, campaign_id: str) -> Path:
+def check_campaign_id(campaign_id: str) -> None:
+    """A campaign's id is its folder and its address: lower-case letters, digits and -."""
     if not SLUG_RE.match(campaign_id):
         raise UsageError(
             f"活动编号“{campaign_id}”只能用小写字母、数字和 -，例如 2024-jiaozuo-xinjiuye。"
         )
+
+
+def new_campaign(content: Path, campaign_id: str) -> Path:
+    check_campaign_id(campaign_id)
     folder = content / campaign_id
     if folder.exists():
         raise UsageError(f"{folder} 已存在，不会覆盖。")

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import UsageError
+from ..forms.scaffold import check_campaign_id
 from ..model.config import CampaignConfig
 from ..model.fields import aliases, labels_of
-from ..model.record import SLUG_RE, STATUS_LABELS
+from ..model.record import STATUS_LABELS
 from ..model.source import CAMPAIGN_FILE, HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site
 from ..options import BuildOptions
 from ..write.atomic import atomic_write
@@ -106,10 +107,7 @@ def restore(content: Path, name: str) -> str:
 
 def copy_campaign(content: Path, campaign: Campaign, new_id: str) -> Path:
     """A new campaign folder with this one's settings for the next year."""
-    if not SLUG_RE.match(new_id):
-        raise UsageError(
-            f"活动编号“{new_id}”只能用小写字母、数字和 -，例如 2025-jiaozuo-xinjiuye。"
-        )
+    check_campaign_id(new_id)
     folder = content / new_id
     if folder.exists():
         raise UsageError(f"已经有编号为“{new_id}”的活动了，请换一个编号。")
