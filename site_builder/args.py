@@ -7,6 +7,7 @@ Exit codes: 0 success · 1 content problems (every one listed) · 2 usage error 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -46,6 +47,13 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         self, usage: str | None, actions: object, groups: object, prefix: str | None = None
     ) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写成 2024-03-01 这样") from None
 
 
 def _megapixels(p: argparse.ArgumentParser) -> None:
@@ -272,6 +280,26 @@ def make_parser() -> ChineseParser:
         type=Path,
         default=None,
         metavar="文件",
-        help="输出文件（默认 公示-活动编号.docx）",
+        help="输出文件（默认 公示-活动编号.docx；写了 --unit 时为 公示-活动编号-推荐单位.docx）",
+    )
+    p.add_argument(
+        "--unit",
+        default=None,
+        metavar="推荐单位",
+        help="只生成这个推荐单位自己的公示（三级公示的单位级或县级），名单是它推荐的人选",
+    )
+    p.add_argument(
+        "--level",
+        choices=("单位", "县级"),
+        default=None,
+        help="与 --unit 同用：单位公示还是县级公示（默认：名称以“工会”结尾的为县级，其余为单位）",
+    )
+    p.add_argument(
+        "--start",
+        type=_date,
+        default=None,
+        metavar="日期",
+        help="与 --unit 同用：公示开始日期，如 2024-03-01（按工作日算出结束日期；"
+        "不写则用人选记录里的单位/县级公示日期，没有则留空待手填）",
     )
     return parser

@@ -82,10 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args, out, err)
         if args.command == "deploy":
             return _deploy(args, out, err)
-        if args.command == "wechat":
-            return _wechat(args, out)
-        if args.command == "notice":
-            return _notice(args, out)
+        if args.command in ("wechat", "notice"):
+            from .publicity import commands
+
+            return (
+                commands.wechat(args, out)
+                if args.command == "wechat"
+                else commands.notice(args, out)
+            )
         parser.error(f"未知命令 {args.command}")
     except ContentError as exc:
         _print_problems(err, exc.problems + exc.warnings)
@@ -368,56 +372,6 @@ def _deploy(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(f"预览（发布到“{name}”）：{summary}。确认无误后加 --write 发布。", markup=False)
         return EXIT_OK
     out.print(f"已发布到“{name}”：{summary}。", markup=False)
-    return EXIT_OK
-
-
-def _wechat(args: argparse.Namespace, out: Console) -> int:
-    from .pipeline import render
-    from .publicity.wechat import article_files, make_articles
-    from .write.output import check_output_location, discard, new_staging, swap_in, write_files
-
-    target = args.output or Path("公众号")
-    check_output_location(target, args.content)
-    options = BuildOptions(content=args.content, cache=args.cache)
-    done = render(options)
-    done.records.save()
-    articles = make_articles(done, args.campaign)
-    staging = new_staging(target)
-    try:
-        write_files(staging, article_files(articles))
-        swap_in(staging, target)
-    except BaseException:
-        discard(staging)
-        raise
-    people = sum(1 for a in articles if a.folder)
-    out.print(
-        f"已生成公众号文章到 {target}/：{people} 位人选各一篇（每人一个文件夹），"
-        "活动综述 campaign.html，公示 notice.html。用浏览器打开其中的 index.html，逐篇“复制正文”。",
-        markup=False,
-    )
-    if args.draft:
-        from .publicity.wechat_api import drafts_for
-
-        pushed = drafts_for(done, articles, options)
-        out.print(
-            f"已推送到公众号草稿箱：{len(pushed)} 篇（{'、'.join(p.title for p in pushed)}）。"
-            "请在公众号后台“草稿箱”里检查后再群发：site-builder 不会替您群发。",
-            markup=False,
-        )
-    return EXIT_OK
-
-
-def _notice(args: argparse.Namespace, out: Console) -> int:
-    from .publicity.notice_doc import notice_for
-    from .write.atomic import atomic_write
-
-    data, notice = notice_for(BuildOptions(content=args.content), args.campaign)
-    target = args.output or Path(f"公示-{args.campaign}.docx")
-    atomic_write(target, data)
-    out.print(
-        f"已生成 {target}：{notice.title}，{len(notice.rows)} 人，{notice.period_text}。",
-        markup=False,
-    )
     return EXIT_OK
 
 

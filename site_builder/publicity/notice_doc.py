@@ -52,6 +52,7 @@ LINE_PITCH_PT = TEXT_HEIGHT_MM / 25.4 * 72 / LINES  # ≈ 28.9 pt: 22 lines on a
 TIGHTER_TWIPS = -5  # each character 0.25 pt closer: 28 × 15.75 pt fit the 156 mm line
 CELL_PADDING_MM = 3.8 + 1.0  # Word's default cell margins (1.9 mm each side), and slack
 SHORT_COLUMN = 6  # characters: a column this narrow is never wrapped
+BLANK_LINE = "_" * 16  # a line to write on by hand
 MIN_LONG = 3  # characters: the narrowest a wrapping column becomes (a 姓名 of three)
 
 
@@ -285,8 +286,13 @@ def _red_head(document: docx.document.Document, head: str, doc_number: str | Non
 
 
 def notice_document(
-    notice: PublicNotice, doc_number: str | None, red_head: str | None = None
+    notice: PublicNotice,
+    doc_number: str | None,
+    red_head: str | None = None,
+    fill_in: bool = False,
 ) -> bytes:
+    """``fill_in``: a missing phone or e-mail gets a line to write it on (a unit's own
+    公示, whose objection channels the campaign does not know)."""
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -338,10 +344,10 @@ def notice_document(
     lines = []
     if ch.department:
         lines.append(f"受理部门：{ch.department}")
-    if ch.phones:
-        lines.append(f"联系电话：{'、'.join(ch.phones)}")
-    if ch.email:
-        lines.append(f"电子邮箱：{ch.email}")
+    if ch.phones or fill_in:
+        lines.append(f"联系电话：{'、'.join(ch.phones) or BLANK_LINE}")
+    if ch.email or fill_in:
+        lines.append(f"电子邮箱：{ch.email or BLANK_LINE}")
     if ch.postal_address:
         postcode = f"（邮编 {ch.postcode}）" if ch.postcode else ""
         lines.append(f"通信地址：{ch.postal_address}{postcode}")

@@ -426,7 +426,7 @@ ROUTES: list[tuple[str, str, Action]] = [
     ("*", "{campaign}/_export.xlsx", lambda wb, r: downloads.summary_xlsx(r.c)),
     ("*", "{campaign}/_wechat.zip", lambda wb, r: downloads.wechat_zip(wb, r.c)),
     ("GET", "{campaign}/_blank/{name}", lambda wb, r: downloads.blank(r.c, r.name)),
-    ("*", "{campaign}/_notice.docx", lambda wb, r: downloads.notice_docx(wb, r.c)),
+    ("*", "{campaign}/_notice.docx", lambda wb, r: downloads.notice_docx(wb, r.c, r.query)),
     ("GET", "{campaign}/_wechat", lambda wb, r: downloads.wechat_page(wb, r.site, r.c)),
     ("POST", "{campaign}/_wechat/keys", lambda wb, r: downloads.wechat_keys(wb, r.site, r.c, r.form)),
     ("POST", "{campaign}/_wechat", lambda wb, r: downloads.wechat_push(wb, r.site, r.c)),

@@ -47,6 +47,8 @@ def fix_link(p: Problem) -> str:
 def campaign_page(
     bench: Pages, site: Site, campaign: Campaign, problems: Problems, query: Form
 ) -> Response:
+    from ..publicity.unit_notice import default_level, nominees_by_unit
+
     check_site(site, problems, privacy_detector(site))
     prefix = f"{campaign.id}/"
     found = [p for p in problems if p.path.startswith(prefix)]
@@ -74,4 +76,5 @@ def campaign_page(
         errors=sum(p.severity == "error" for p in todo),
         link=fix_link, notice=campaign.config.notice,
         message=saved_message(query), preview_base=site.config.base_path,
+        by_unit=nominees_by_unit(campaign), default_level=default_level,
     )  # fmt: skip

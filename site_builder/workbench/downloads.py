@@ -7,6 +7,7 @@ copy each article) and the 公示 as a Word document to print, stamp and post.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from typing import Any
@@ -15,7 +16,7 @@ from ..errors import ContentError, UsageError
 from ..model.source import Campaign, Site
 from ..options import BuildOptions
 from .dashboard import fix_link
-from .record_form import Form, one
+from .record_form import Form, one, typed_date
 from .response import XLSX, Response, attachment
 from .textfile import Pages
 
@@ -55,14 +56,28 @@ def wechat_zip(bench: Pages, campaign: Campaign) -> Response:
                     {"Content-Disposition": attachment(name)})  # fmt: skip
 
 
-def notice_docx(bench: Pages, campaign: Campaign) -> Response:
+def notice_docx(bench: Pages, campaign: Campaign, query: Form) -> Response:
+    """The city's 公示, or with ``unit`` in the query that unit's own (三级公示), its level
+    and start date as chosen in the form beside the list of units."""
     from ..publicity.notice_doc import notice_for
+    from ..publicity.unit_notice import LEVEL_NAMES, file_name, unit_notice_for
 
+    unit = one(query, "unit").strip()
     try:
-        data, _ = notice_for(_options(bench), campaign.id)  # passed the gate
+        if not unit:
+            data, _ = notice_for(_options(bench), campaign.id)  # passed the gate
+            name = f"公示-{campaign.id}.docx"
+        else:
+            level = LEVEL_NAMES.get(one(query, "level"))
+            typed = typed_date(one(query, "start"))
+            try:
+                start = dt.date.fromisoformat(typed) if typed else None
+            except ValueError:
+                raise UsageError(f"公示开始日期“{typed}”应写成 2024-03-01 这样") from None
+            data, _ = unit_notice_for(_options(bench), campaign.id, unit, level, start)
+            name = file_name(campaign.id, unit)
     except (ContentError, UsageError) as exc:
         return _refused(bench, campaign, "没有生成公示 Word 版", exc)
-    name = f"公示-{campaign.id}.docx"
     return Response(200, data, DOCX, {"Content-Disposition": attachment(name)})
 
 
