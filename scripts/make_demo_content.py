@@ -175,13 +175,19 @@ def record(p: Person, seq: int, campaign_units: list[str], works: int, org: str)
 
 
 def write_people(
-    folder: Path, people: list[Person], org: str, units: list[str], photo_size: tuple[int, int]
+    folder: Path,
+    people: list[Person],
+    org: str,
+    units: list[str],
+    photo_size: tuple[int, int],
+    head: str = "",
 ) -> None:
     for seq, p in enumerate(people, start=1):
         d = folder / "honorees" / p.slug
         d.mkdir(parents=True, exist_ok=True)
         works = 3 if seq % 3 == 0 else 2
-        (d / "index.md").write_text(record(p, seq, units, works, org), "utf-8")
+        text = record(p, seq, units, works, org)
+        (d / "index.md").write_text(text.replace("---\n", "---\n" + head, 1), "utf-8")
         save_jpeg(portrait(seq, p.category), d / "portrait.jpg", quality=80)
         for i in range(1, works + 1):
             save_jpeg(
@@ -425,6 +431,33 @@ DEMO_CAMPAIGN = (
     接待时间: 工作日 9:00—12:00，14:30—17:30
   发布单位: [示例市总工会]
   发布日期: 2024-03-27
+# 征集推荐（示例）：推荐表、推荐汇总表和名额分配表由本设置自动生成，可在“通知”页下载
+征集:
+  文号: 示工文〔2024〕8号（示例）
+  截止日期: 2024-03-15
+  通知: |-
+    各县区总工会、各产业工会：
+
+    为大力弘扬劳模精神、劳动精神、工匠精神，增强新就业形态劳动者的职业荣誉感，市总工会决定开展 2024 年示例市“最美新就业形态劳动者”推荐工作（示例）。
+
+    ## 一、推荐范围
+
+    在本市从事货车司机、网约车司机、快递员、外卖配送员等职业，遵纪守法、爱岗敬业、服务群众，在本职岗位上作出突出贡献的新就业形态劳动者。
+
+    ## 二、推荐程序
+
+    各推荐单位按分配名额推荐，人选须在所在单位公示 5 个工作日无异议后报送。请填写推荐表（附件1）和推荐汇总表（附件2），事迹材料 1500 字左右。
+
+    ## 三、报送要求
+
+    请于截止日期前将加盖公章的推荐表和电子版报送市总工会宣教网络部。
+  报送方式:
+    报送部门: 示例市总工会宣教网络部
+    电话: ["0000-0000000"]
+    邮箱: gonghui@example.org
+    地址: 示例市示例大道 1 号 915 室
+  发布单位: [示例市总工会]
+  发布日期: 2024-03-01
 # 评选规则（仿照焦作 2024 年通知）：每条可设 错误 或 警告
 """
     + RULES_2024
@@ -579,11 +612,39 @@ JIUJIANG_CAMPAIGN = """# 九江市“中国梦·劳动美——喜迎二十大 �
 # 九工办发〔2022〕7号的评选标准：名额见附件2；须加入工会；须有县级以上荣誉且事迹经媒体宣传
 规则:
   推荐名额: 错误
+  # 须经所在单位、县级和市级三级公示，公示时间不少于 5 个工作日
+  三级公示: 错误
   须为工会会员: 错误
   须有荣誉: 错误
   须有媒体报道: 错误
   # 通知要求详细事迹 3000 字左右（正式活动可设 1500–4500）；示例人物的事迹较短
   详细事迹字数: {最少字数: 600, 最多字数: 4500, 级别: 警告}
+# 征集推荐：九工办发〔2022〕7号（示例）；推荐表和推荐人选分配表由活动设置自动生成
+征集:
+  文号: 九工办发〔2022〕7号（示例）
+  通知: |
+    各县（市、区）总工会，各行业联合会（示例）：
+
+    为喜迎党的二十大胜利召开，市总工会决定在全市新业态领域和数字经济产业中寻找“最美劳动者”。现将有关事项通知如下。（示例）
+
+    ## 一、推荐条件
+
+    候选人需加入工会组织，应有县级以上荣誉基础，并且事迹在媒体作过宣传。（示例）
+
+    ## 二、报送要求
+
+    表格须统一用 A4 纸填写双面打印，并逐级加盖公章。推荐表及详细事迹资料（3000 字左右）各两份报送市总工会组织和宣教网络部。推荐人选须经所在单位、县级和市级三级公示，公示时间不少于 5 个工作日。（示例）
+  截止日期: 2022-07-30
+  报送方式:
+    报送部门: 九江市总工会组织和宣教网络部（示例）
+    电话: ["0792-0000000"]
+    邮箱: 51gj@example.org
+    地址: 示例地址：九江市工人文化宫 915 室
+  发布日期: 2022-07-01
+"""
+# Every 2022 nominee passed the unit's and the county's 公示 before the city's.
+JIUJIANG_LEVELS = """单位公示: {开始: 2022-07-04, 结束: 2022-07-08, 地点: 所在单位公告栏（示例）}
+县级公示: {开始: 2022-07-18, 工作日数: 5, 地点: 县总工会网站（示例）}
 """
 
 JIAOZUO_UNITS = [
@@ -710,7 +771,36 @@ JIAOZUO_CAMPAIGN = (
 # 焦工文〔2024〕16号：工作满 2 年以上且为工会会员；每个类别均不超过 2 人；评选 20 名，其中 5 名报省
 """
     + RULES_2024
+    + """# 征集推荐：通知正文在同一文件夹的“征集通知.md”里；推荐表、推荐汇总表和名额分配表由活动设置自动生成
+征集:
+  文号: 焦工文〔2024〕16号（示例）
+  通知: 征集通知.md
+  截止日期: 2024-03-26
+  报送方式:
+    报送部门: 焦作市总工会宣教网络部（示例）
+    联系人: 张静（示例）
+    电话: ["0391-0000000"]
+    邮箱: jzgh@example.org
+  发布单位: [焦作市总工会（示例）]
+  发布日期: 2024-03-08
+"""
 )
+JIAOZUO_NOTICE = """各县（市、区）总工会，市直各产业工会，各基层工会（示例）：
+
+为深入学习贯彻习近平总书记关于工人阶级和工会工作的重要论述，大力弘扬劳模精神、劳动精神、工匠精神，市总工会决定在全市开展焦作“最美新就业形态劳动者”选树宣传活动。现将有关事项通知如下。（示例）
+
+## 一、推荐对象
+
+在焦作市域内工作满 2 年以上、且为工会会员的货车司机、网约车司机、快递员、外卖配送员等新就业形态劳动者。（示例）
+
+## 二、推荐名额
+
+评选 20 名焦作“最美新就业形态劳动者”，其中 5 名推荐为河南省候选人。各单位推荐名额见附件3，每个类别均不超过 2 人。（示例）
+
+## 三、报送要求
+
+请各单位于截止日期前，将推荐表（附件1）、推荐汇总表（附件2）加盖公章后报送至市总工会宣教网络部，同时将电子版发送至指定邮箱。推荐人选须经所在单位、县级和市级三级公示，公示时间不少于 5 个工作日。（示例）
+"""
 
 
 def make_example(
@@ -721,7 +811,11 @@ def make_example(
     units: list[tuple[str, int]],
     people: list[Person],
     org: str,
+    files: dict[str, str] | None = None,
+    head: str = "",
 ) -> None:
+    """``files``: beside campaign.yaml (the call's notice); ``head``: lines every record
+    starts with (the lower levels' 公示)."""
     target = ROOT / "examples" / name / "content"
     shutil.rmtree(target, ignore_errors=True)
     (target / campaign_id).mkdir(parents=True)
@@ -730,7 +824,9 @@ def make_example(
     (target / campaign_id / "campaign.yaml").write_text(
         campaign.replace("{units}", unit_lines), "utf-8"
     )
-    write_people(target / campaign_id, people, org, [u for u, _ in units], (960, 720))
+    for file, text in (files or {}).items():
+        (target / campaign_id / file).write_text(text, "utf-8")
+    write_people(target / campaign_id, people, org, [u for u, _ in units], (960, 720), head)
 
 
 if __name__ == "__main__":
@@ -743,6 +839,7 @@ if __name__ == "__main__":
         JIUJIANG_UNITS,
         JIUJIANG_PEOPLE,
         "九江市总工会（示例）",
+        head=JIUJIANG_LEVELS,
     )
     make_example(
         "jiaozuo-2024",
@@ -752,5 +849,6 @@ if __name__ == "__main__":
         JIAOZUO_UNITS,
         JIAOZUO_PEOPLE,
         "焦作市总工会（示例）",
+        files={"征集通知.md": JIAOZUO_NOTICE},
     )
     print("content/ and examples/ regenerated")
