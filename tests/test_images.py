@@ -195,11 +195,14 @@ def test_cache_reuses_unchanged_photos_and_prunes_orphans(scratch: Scratch) -> N
     Image.new("RGB", (1000, 750), (0, 200, 0)).save(folder / "w2.jpg")  # one photo edited
     edited = scratch.build()
     assert (edited.images.made, edited.images.reused, edited.images.sources_processed) == (4, 7, 1)
+    # the edited photo's old variants were pruned; beside the images, the 公示 board
+    # (PNG and PDF) the pool draws too
     cached = sorted((scratch.root / "cache" / "img").rglob("*.*"))
-    assert len(cached) == 11  # the edited photo's old variants were pruned
+    assert len(cached) == 11 + 2
+    assert len([p for p in cached if p.suffix == ".pdf"]) == 1
     scratch.honoree("li-ce-shi", text=record(工作照="\n  - {文件: w1.jpg, 说明: 一}"))
     scratch.build()
-    assert len(list((scratch.root / "cache" / "img").rglob("*.*"))) == 7
+    assert len(list((scratch.root / "cache" / "img").rglob("*.*"))) == 7 + 2
 
 
 def test_output_names_change_with_content(scratch: Scratch) -> None:

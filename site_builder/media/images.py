@@ -10,6 +10,7 @@ into the staging directory; entries no build refers to any more are pruned.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -37,7 +38,29 @@ WORK_WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 80}
 
 Kind = Literal["portrait", "work"]
-Job = SourceJob | PosterJob | QrJob
+
+
+@dataclass(frozen=True)
+class MadeJob:
+    """Files drawn from texts, not photos (the 公示 for the notice board, the call's
+    posters): ``maker`` is "module:function", called as ``function(made_from, kind)``
+    for each kind in one worker (so pages drawn once serve a PNG and a PDF)."""
+
+    maker: str
+    made_from: bytes
+    kinds: tuple[str, ...]
+    cache_paths: tuple[str, ...]
+    record: str  # the file a failure is reported against
+
+
+def make_files(job: MadeJob) -> None:
+    module, name = job.maker.split(":")
+    draw = getattr(importlib.import_module(module), name)
+    for kind, path in zip(job.kinds, job.cache_paths, strict=True):
+        atomic_write(Path(path), draw(job.made_from, kind))
+
+
+Job = SourceJob | PosterJob | QrJob | MadeJob
 POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383), "square": (500, 500)}
 
 
@@ -45,6 +68,8 @@ def run_job(job: Job) -> None:
     """Worker entry point: one source photo (all its variants), one poster or one page's QR."""
     if isinstance(job, PosterJob):
         render_poster(job)
+    elif isinstance(job, MadeJob):
+        make_files(job)
     elif isinstance(job, QrJob):
         make_qr(job)
     else:
@@ -56,6 +81,8 @@ def cache_paths(job: Job) -> list[str]:
         return [job.cache_path]
     if isinstance(job, QrJob):
         return job.paths
+    if isinstance(job, MadeJob):
+        return list(job.cache_paths)
     return [v.cache_path for v in job.variants]
 
 
@@ -132,6 +159,7 @@ class ImageStore:
         self.max_pixels = max_pixels
         self.font = font
         self.jobs: dict[str, Job] = {}
+        self._made: set[Path] = set()  # cache files of MadeJobs, kept by save_and_prune
         self.outputs: dict[str, Path] = {}  # output name -> cache file
         self.errors: list[tuple[Path, PhotoError]] = []
         self._index_path = cache_dir / "sources.json"
@@ -280,6 +308,25 @@ class ImageStore:
         )
         return Rendition(name, width, height, "png")
 
+    def made(
+        self, maker: str, made_from: bytes, files: Sequence[tuple[str, str]], code: str,
+        record: Path,
+    ) -> list[Path]:  # fmt: skip
+        """Plan files ``maker`` draws from ``made_from`` in the pool, beside the photos
+        (off the planning thread: a 公示 of hundreds of names takes a while to draw); the
+        cache file of each (output name, kind), keyed by what it is made from and by the
+        drawing code (``code``, its module's file)."""
+        key = hashlib.sha256(made_from + Path(code).read_bytes() + maker.encode())
+        paths = []
+        for name, kind in files:
+            digest = hashlib.sha256(key.digest() + f"{name}|{kind}".encode()).hexdigest()
+            paths.append(self.variant_dir / digest[:2] / f"{digest}{Path(name).suffix}")
+        self._made.update(paths)
+        job = MadeJob(maker, made_from, tuple(k for _, k in files), tuple(map(str, paths)),
+                      str(record))  # fmt: skip
+        self.jobs[f"made|{paths[0]}"] = job
+        return paths
+
     def add_qr_codes(self, jobs: list[QrJob]) -> None:
         """QR codes to make with the images (they are not counted as images)."""
         self.jobs.update((f"qr|{job.url}", job) for job in jobs)
@@ -294,7 +341,7 @@ class ImageStore:
             missing = [p for p in paths if not Path(p).is_file()]
             if missing:
                 todo.append(job)
-            if not isinstance(job, QrJob):
+            if not isinstance(job, QrJob | MadeJob):  # images only
                 report.reused += len(paths) - len(missing)
                 report.made += len(missing)
                 report.sources_processed += bool(missing)
@@ -304,7 +351,7 @@ class ImageStore:
         """Forget sources and variants this build did not use; returns files removed."""
         self._index = {k: v for k, v in self._index.items() if k in self._seen}
         atomic_write(self._index_path, json.dumps(self._index, sort_keys=True).encode())
-        keep = {p.resolve() for p in self.outputs.values()}
+        keep = {p.resolve() for p in [*self.outputs.values(), *self._made]}
         removed = 0
         if self.variant_dir.is_dir():
             for path in self.variant_dir.rglob("*"):
@@ -380,4 +427,6 @@ def _job_source(job: Job) -> Path:
         return Path(job.record or job.portrait or job.cache_path)
     if isinstance(job, QrJob):
         return Path(job.png_path)
+    if isinstance(job, MadeJob):
+        return Path(job.record)
     return Path(job.source)

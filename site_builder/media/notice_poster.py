@@ -4,6 +4,7 @@ on to further pages of the PDF rather than shrinking below a legible size."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from typing import Any
@@ -105,8 +106,14 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     return pages
 
 
+@functools.lru_cache(maxsize=1)
+def _drawn(made_from: bytes) -> tuple[Image.Image, ...]:
+    """The pages, drawn once for both files (a list of hundreds of names takes a while)."""
+    return tuple(_pages(json.loads(made_from)))
+
+
 def draw(made_from: bytes, kind: str) -> bytes:
-    pages = _pages(json.loads(made_from))
+    pages = _drawn(made_from)
     out = io.BytesIO()
     if kind == "pdf":
         pages[0].save(
@@ -115,8 +122,10 @@ def draw(made_from: bytes, kind: str) -> bytes:
             resolution=150.0,
             **FIXED_DATES,
             save_all=True,
-            append_images=pages[1:],
+            append_images=list(pages[1:]),
         )
     else:
-        pages[0].save(out, format="PNG", optimize=True)
+        # Not ``optimize``: it tries every filter at zlib's slowest level, seconds for a
+        # few kilobytes on a page of text.
+        pages[0].save(out, format="PNG")
     return out.getvalue()

@@ -96,6 +96,7 @@ class Planning:
     campaigns: tuple[PublicCampaign, ...]  # newest first, as the site lists them
     folders: Mapping[tuple[str, str], str]  # (campaign, slug) → the record's folder prefix
     cache_dir: Path | None = None  # where files made at planning are kept between builds
+    images: ImageStore | None = None  # draws the 公示 board and the call's posters
 
 
 PageType = Callable[[Planning], Iterable[Output]]
@@ -157,10 +158,9 @@ def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     address = p.site.config.base_url + c.call.url
     font = str(find_font(p.site.config.poster_font, p.site.root))
     texts = call_poster.texts(c, p.site.config.organiser, address, font)
-    for name, kind in call_poster.POSTERS:
-        make = functools.partial(call_poster.draw, texts, kind)
-        data = _made(p, c.call.url + name, texts, call_poster.__file__, make)
-        yield Output(c.call.url + name, "download", Data(data), campaign=c.id)
+    files = [(c.call.url + name, kind) for name, kind in call_poster.POSTERS]
+    for path, make in _drawn(p, "call_poster", texts, files, source.path):
+        yield Output(path, "download", make, campaign=c.id)
 
 
 def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
@@ -171,13 +171,28 @@ def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     assert c.notice is not None
     font = str(find_font(p.site.config.poster_font, p.site.root))
     texts = notice_poster.texts(c.notice, p.site.config.base_url + c.notice.url, font)
-    for name, kind in notice_poster.POSTERS:
-        make = functools.partial(notice_poster.draw, texts, kind)
-        path = c.notice.url + name
-        data = _made(p, path, texts, notice_poster.__file__, make)
-        yield Output(
-            path, "download", Data(data), records=(f"{c.id}/{HONOREES_DIR}/",), campaign=c.id
-        )
+    files = [(c.notice.url + name, kind) for name, kind in notice_poster.POSTERS]
+    source = next(s for s in p.site.campaigns if s.id == c.id)
+    for path, make in _drawn(p, "notice_poster", texts, files, source.path):
+        yield Output(path, "download", make, records=(f"{c.id}/{HONOREES_DIR}/",), campaign=c.id)
+
+
+def _drawn(
+    p: Planning, module: str, texts: bytes, files: list[tuple[str, str]], record: Path
+) -> Iterator[tuple[str, Producer]]:
+    """Files ``media.<module>.draw`` makes from ``texts``: in the image pool beside the
+    photos when there is one, else here (kept in the cache either way)."""
+    import importlib
+
+    drawing = importlib.import_module(f"..media.{module}", __package__)
+    code = str(drawing.__file__)
+    if p.images is not None:
+        made = p.images.made(f"{drawing.__name__}:draw", texts, files, code, record)
+        yield from ((path, Cached(cache)) for (path, _), cache in zip(files, made, strict=True))
+        return
+    for path, kind in files:
+        make = functools.partial(drawing.draw, texts, kind)
+        yield path, Data(_made(p, path, texts, code, make))
 
 
 def _made(p: Planning, path: str, settings: bytes, code: str, make: Callable[[], bytes]) -> bytes:
@@ -321,7 +336,7 @@ def plan_site(
         for c in site.campaigns
         for h in c.honorees
     }
-    planning = Planning(site, ordered, folders, images.cache_dir)
+    planning = Planning(site, ordered, folders, images.cache_dir, images)
     for page_type in PAGE_TYPES if page_types is None else page_types:
         for output in page_type(planning):
             plan.add(output)
