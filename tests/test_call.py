@@ -29,6 +29,9 @@ def test_the_call_page_and_its_forms(jiaozuo: Scratch) -> None:
     assert page.select_one(".doc-number").get_text() == "焦工文〔2024〕16号（示例）"
     story = page.select_one(".story")
     assert story is not None and "一、推荐对象" in story.get_text()  # from 征集通知.md
+    # the notice's own headings right under the title: h1, then h2 (axe's heading-order)
+    levels = [int(h.name[1]) for h in page.select("main h1, main h2, main h3, main h4")]
+    assert levels[:2] == [1, 2] and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
     status = page.select_one("[data-call-deadline]")
     assert status["data-call-deadline"] == "2024-03-26" and "2024年3月26日" in status.get_text()
     channels = page.select_one(".channels").get_text()

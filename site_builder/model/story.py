@@ -63,14 +63,16 @@ _SOFT_BREAK = re.compile(f"(?<=[{CJK}])({_INLINE})[ \\t]*\\n[ \\t]*({_INLINE})(?
 STORY_TOP_HEADING = 3  # the page has <h1> (the name) and the story sits under an <h2>
 
 
-def _shift_headings(raw: str) -> str:
-    """Make the story's highest heading an <h3>, keeping the relative levels below it."""
+def _shift_headings(raw: str, top: int) -> str:
+    """Make the text's highest heading an <h{top}>, keeping the relative levels below it."""
     levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", raw)]
     if not levels:
         return raw
-    shift = STORY_TOP_HEADING - min(levels)
+    shift = top - min(levels)
     return re.sub(
-        r"<(/?)h([1-6])", lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 3), 6)}", raw
+        r"<(/?)h([1-6])",
+        lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, top), 6)}",
+        raw,
     )
 
 
@@ -89,10 +91,11 @@ def _markdown() -> markdown.Markdown:
 
 
 @functools.lru_cache(maxsize=4096)
-def render_story(text: str) -> str:
-    """Markdown → sanitised HTML (pure, so cached: the preview re-renders unchanged stories)."""
+def render_story(text: str, top: int = STORY_TOP_HEADING) -> str:
+    """Markdown → sanitised HTML (pure, so cached: the preview re-renders unchanged stories);
+    its highest heading at level ``top`` (2 for a text right under the page's <h1>)."""
     raw = _markdown().reset().convert(text)
-    raw = _shift_headings(raw)
+    raw = _shift_headings(raw, top)
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,

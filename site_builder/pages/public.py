@@ -267,7 +267,7 @@ def public_call(campaign: Campaign, site: SiteConfig) -> PublicCall | None:
         url=url,
         title=call.title or f"关于开展{campaign.config.title}推荐工作的通知",
         doc_number=call.doc_number,
-        body_html=render_story(call.notice),
+        body_html=render_story(call.notice, top=2),  # right under the page's <h1>
         deadline=call.deadline,
         deadline_text=chinese_date(call.deadline),
         submission=call.submission,
