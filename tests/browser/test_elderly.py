@@ -45,6 +45,44 @@ def test_large_text_on_every_page(browser: Browser, site_url: str, kind: str) ->
         context.close()
 
 
+# The 2021 ageing rules' numbers, measured on the page as laid out: every visible text's
+# computed size, and every control's box (links on their own line included; a link inside
+# a sentence is exempt, as WCAG 2.5.8 exempts it).
+SMALL_TEXT = """() => { const small = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const el = walk.currentNode.parentElement;
+    if (!walk.currentNode.textContent.trim() || !el.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 18) small.push(`${el.tagName}.${el.className} ${size}px ${el.textContent.trim().slice(0, 16)}`);
+  }
+  return small; }"""
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll('a[href], button, input, select, summary'))
+  .filter(el => el.getClientRects().length && !el.closest('[hidden]'))
+  .filter(el => !(getComputedStyle(el).display === 'inline' &&
+    el.parentElement.textContent.trim() !== el.textContent.trim()))  // inside a sentence
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, r]) => r.width < 44 || r.height < 44)
+  .map(([el, r]) => `${el.tagName}.${el.className} ${Math.round(r.width)}×${Math.round(r.height)} ${el.textContent.trim().slice(0, 16)}`)"""
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_ageing_rules_text_size_and_touch_targets(
+    browser: Browser, site_url: str, kind: str
+) -> None:
+    """At 375 px: every control at least 44×44 px, with 大字 off and on; with 大字 on, no
+    text anywhere on the page (footer, labels, table captions included) below 18 px."""
+    context, page = new_page(browser, PHONE)
+    try:
+        page.goto(site_url + PAGES[kind])
+        assert page.evaluate(SMALL_TARGETS) == []
+        page.get_by_role("button", name="大字").click()
+        assert page.evaluate(SMALL_TEXT) == []
+        assert page.evaluate(SMALL_TARGETS) == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("kind", PAGES)
 def test_every_page_holds_up_at_200_percent_text(
     browser: Browser, site_url: str, kind: str

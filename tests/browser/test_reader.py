@@ -20,6 +20,7 @@ PAGES = {
     "campaign": CAMPAIGN,
     "profile": CAMPAIGN + "chen-lixin/",
     "notice": CAMPAIGN + "notice/",
+    "tongzhi": CAMPAIGN + "tongzhi/",  # the call for nominations (征集通知)
     "404": "no-such-page/",
 }
 DEVICES = {"phone": PHONE, "desktop": DESKTOP}
@@ -135,7 +136,7 @@ def _unique_story_word(index: list[dict[str, str]], page: Page) -> tuple[str, st
     raise AssertionError("no unique word in the stories")
 
 
-@pytest.mark.parametrize("kind", ["campaign", "profile", "notice"])
+@pytest.mark.parametrize("kind", ["home", "campaign", "profile", "notice", "tongzhi"])
 def test_keyboard_reaches_every_control_with_visible_focus(
     browser: Browser, site_url: str, kind: str
 ) -> None:
@@ -188,7 +189,7 @@ def test_profile_weight_before_scrolling(phone: Page, site_url: str) -> None:
     assert transferred < 150_000, transferred
 
 
-@pytest.mark.parametrize("kind", ["home", "campaign", "profile", "notice", "404"])
+@pytest.mark.parametrize("kind", ["home", "campaign", "profile", "notice", "tongzhi", "404"])
 def test_html_css_js_under_50kb_compressed(demo_output: Path, kind: str) -> None:
     path = (
         demo_output
