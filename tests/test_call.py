@@ -3,6 +3,7 @@ campaign's settings, its contacts published on purpose and nothing else."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_the_call_page_and_its_forms(jiaozuo: Scratch) -> None:
     assert story is not None and "一、推荐对象" in story.get_text()  # from 征集通知.md
     # the notice's own headings right under the title: h1, then h2 (axe's heading-order)
     levels = [int(h.name[1]) for h in page.select("main h1, main h2, main h3, main h4")]
-    assert levels[:2] == [1, 2] and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert levels[:2] == [1, 2] and all(b - a <= 1 for a, b in itertools.pairwise(levels))
     status = page.select_one("[data-call-deadline]")
     assert status["data-call-deadline"] == "2024-03-26" and "2024年3月26日" in status.get_text()
     channels = page.select_one(".channels").get_text()

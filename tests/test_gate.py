@@ -5,6 +5,7 @@ when it would publish a private value, and nothing of it is written or sent."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import docx
@@ -148,3 +149,40 @@ def test_a_phone_in_a_folder_name_is_refused(scratch: Scratch, where: str) -> No
     said = [str(p) for p in caught.value.problems]
     assert any("139****5678" in s and "文件和文件夹的名字" in s for s in said), said
     assert not scratch.output.exists()
+
+
+def test_the_preview_scans_every_page_again_when_a_private_value_is_new(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save scans what it rendered again, the rest having passed with the same private
+    values; a save that adds a private value scans every page, since a page it does not
+    render again (here the 通知, which shows no record) may print that value."""
+    scratch.honoree("li-ce-shi")
+    other = scratch.honoree("zhang-ce-shi", name="张测试") / "index.md"
+    campaign = scratch.campaign / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text("utf-8")
+        + "征集:\n  通知: 请各单位与赵大勇联系。\n  截止日期: 2024-03-01\n",
+        "utf-8",
+    )
+    site = DevSite(scratch.options(), log=lambda _: None)
+    site.rebuild()
+    assert "2024-test/tongzhi/index.html" in site.state.files and not site.state.problems
+    scanned: list[set[str]] = []
+    check = Gate.check
+
+    def spy(gate: Gate, files: Mapping[str, bytes], where: Path) -> None:
+        scanned.append(set(files))
+        check(gate, files, where)
+
+    monkeypatch.setattr(Gate, "check", spy)
+    other.write_text(other.read_text("utf-8").replace("从不抱怨", "从不抱怨，也不迟到"), "utf-8")
+    site.rebuild({other})
+    assert not site.state.problems
+    assert "2024-test/zhang-ce-shi/index.html" in scanned[-1]
+    assert "2024-test/li-ce-shi/index.html" not in scanned[-1]  # not rendered, not rescanned
+    other.write_text(other.read_text("utf-8").replace("联系人: 王联系", "联系人: 赵大勇"), "utf-8")
+    site.rebuild({other})
+    assert "2024-test/tongzhi/index.html" in scanned[-1]
+    said = [str(p) for p in site.state.problems]
+    assert any("tongzhi/index.html" in p and "隐私检查" in p for p in said), said

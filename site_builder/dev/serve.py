@@ -50,6 +50,7 @@ class DevSite:
         self.log = log
         self.verbose = verbose
         self.rebuilds = 0
+        self._scanned_with = ""  # the detector the files served were all scanned with
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> None:
         """Render again; whatever goes wrong is shown in the browser, and the next save retries."""
@@ -87,7 +88,12 @@ class DevSite:
             for name in done.rendered.skipped:
                 if name in self.state.files:
                     files[name] = self.state.files[name]
-            done.gate.check(files, Path("(预览)"))
+            # What was rendered again is scanned; the rest was scanned by the last
+            # rebuild with this very detector (the private values unchanged), so only a
+            # new detector scans everything again — as ``build`` does.
+            fresh = self._scanned_with == done.detector.digest and changed is not None
+            done.gate.check(done.rendered.files if fresh else files, Path("(预览)"))
+            self._scanned_with = done.detector.digest
         except UsageError as exc:  # no site here yet (an empty folder): say where to make one
             empty = not (self.options.content / SITE_FILE).is_file()
             problem = Problem(
