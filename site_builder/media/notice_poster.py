@@ -62,12 +62,30 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     widths = [0.1, 0.3, 0.4, 0.2][: len(t["headers"])]
     xs = [margin + round(sum(widths[:i]) * (width - 2 * margin)) for i in range(len(widths))]
 
+    stamps: dict[tuple[object, float, str], tuple[int, int, Image.Image]] = {}
+    broken: dict[tuple[str, int], list[str]] = {}
+
+    def stamp(xy: tuple[float, float], text: str, face: ImageFont.FreeTypeFont) -> None:
+        """``d.text`` for a list's cells, each text drawn once: the same 推荐单位 and 类别
+        come back on row after row, and drawing text is most of a long list's time."""
+        key = (face.path, face.size, text)
+        if key not in stamps:
+            left, top, right, bottom = (round(v) for v in face.getbbox(text))
+            mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+            ImageDraw.Draw(mask).text((-left, -top), text, font=face, fill=255)
+            stamps[key] = (left, top, mask)
+        left, top, mask = stamps[key]
+        page.paste(INK, (round(xy[0]) + left, round(xy[1]) + top), mask)
+
     def row(values: list[str], face: ImageFont.FreeTypeFont, at: float) -> float:
         tallest = 1
         for x, w, value in zip(xs, widths, values, strict=False):
-            lines = name_lines(d, value, face, round(w * (width - 2 * margin)) - 12)
+            room = round(w * (width - 2 * margin)) - 12
+            lines = broken.get((value, room))
+            if lines is None:
+                lines = broken[value, room] = name_lines(d, value, face, room)
             for i, line in enumerate(lines):
-                d.text((x + 6, at + 8 + i * 38), line, font=face, fill=INK)
+                stamp((x + 6, at + 8 + i * 38), line, face)
             tallest = max(tallest, len(lines))
         bottom = at + 16 + tallest * 38
         d.line([(margin, bottom), (width - margin, bottom)], fill=(200, 192, 184), width=2)
