@@ -81,14 +81,17 @@ class Rendering(Prepared):
     linked: dict[str, Path] = field(default_factory=dict)  # output name → cache file
 
 
-def prepare(options: BuildOptions) -> Prepared:
+def prepare(options: BuildOptions, records: RecordCache | None = None) -> Prepared:
     """Load, validate across files (photos opened) and plan the site; raises ContentError
-    with every problem found."""
+    with every problem found. ``records``: a record cache kept by a long-running caller
+    (the preview), instead of the one read from the cache folder."""
     problems = Problems(display_root=options.display_root or Path.cwd())
 
     # 1. Load every file (records unchanged since the last build come from the cache),
     # 2. validate across files; stop once with every problem.
-    records = RecordCache(options.cache_dir, problems.display_root)
+    if records is None or records.display_root != problems.display_root:
+        records = RecordCache(options.cache_dir, problems.display_root)
+    records.begin()
 
     def stop_if_errors() -> None:
         if problems.errors:
@@ -127,14 +130,16 @@ def render(
     progress: ProgressHook | None = None,
     changed: Iterable[Path] | None = None,
     only: Callable[[str], bool] | None = None,
+    records: RecordCache | None = None,
 ) -> Rendering:
     """Load, validate, plan, process images and render; raises ContentError with every problem.
 
     ``changed`` (the files changed since the last rendering) limits the pages rendered
     again to those the plan says show them; ``only`` names the pages to render outright.
     Pages left out are listed in ``rendered.skipped``: the caller has them already.
+    ``records``: see ``prepare``.
     """
-    prepared = prepare(options)
+    prepared = prepare(options, records)
     plan, images, problems = prepared.plan, prepared.images, prepared.problems
     wanted = only or plan.affected(_relative(changed, options.content))
 

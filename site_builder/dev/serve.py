@@ -27,6 +27,7 @@ from pathlib import Path
 import watchfiles
 
 from ..errors import ContentError, Problem, Problems, TextFileError, UsageError
+from ..load.cache import RecordCache
 from ..load.content import parse_site
 from ..load.text import read_text
 from ..model.source import SITE_FILE
@@ -51,6 +52,7 @@ class DevSite:
         self.verbose = verbose
         self.rebuilds = 0
         self._scanned_with = ""  # the detector the files served were all scanned with
+        self.records: RecordCache | None = None  # the records as read, between rebuilds
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> None:
         """Render again; whatever goes wrong is shown in the browser, and the next save retries."""
@@ -83,7 +85,10 @@ class DevSite:
             changed = None  # after an error, render everything again
         self.rebuilds += 1
         try:
-            done = render(self.options, progress=self._progress, changed=changed)
+            done = render(
+                self.options, progress=self._progress, changed=changed, records=self.records
+            )
+            self.records = done.records  # kept in memory: not unpickled again next time
             files = dict(done.rendered.files)
             for name in done.rendered.skipped:
                 if name in self.state.files:

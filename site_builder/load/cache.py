@@ -69,6 +69,12 @@ class RecordCache:
                 self.entries.update(entries)
                 self.loaded[path.name] = self._signature(entries)
 
+    def begin(self) -> None:
+        """Start a build: what the last one used and the files it found are forgotten (a
+        cache kept in memory serves build after build; its entries stay)."""
+        self.used = set()
+        self.keys = {}
+
     @staticmethod
     def _file_of(key: tuple[str, int, int]) -> str:
         """The cache file of a record: its campaign's (…/<campaign>/honorees/<slug>/index.md)."""
@@ -149,6 +155,9 @@ class RecordCache:
             atomic_write(self.folder / name, functools.partial(_dump, (self.salt, kept)))
         for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
             (self.folder / name).unlink(missing_ok=True)
+        self.loaded = {name: self._signature(kept) for name, kept in files.items()}
+        # Kept in memory for the next build: only the entries this one used.
+        self.entries = {key: self.entries[key] for key in self.used}
         (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file
 
 
