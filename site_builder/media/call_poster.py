@@ -80,3 +80,8 @@ def draw(made_from: bytes, kind: str) -> bytes:
     else:
         im.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def draw_files(made_from: bytes, kinds: list[str]) -> list[bytes]:
+    """``draw`` for each kind (the image pool's entry point, as for the 公示 board)."""
+    return [draw(made_from, kind) for kind in kinds]

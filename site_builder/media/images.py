@@ -43,8 +43,8 @@ Kind = Literal["portrait", "work"]
 @dataclass(frozen=True)
 class MadeJob:
     """Files drawn from texts, not photos (the 公示 for the notice board, the call's
-    posters): ``maker`` is "module:function", called as ``function(made_from, kind)``
-    for each kind in one worker (so pages drawn once serve a PNG and a PDF)."""
+    posters): ``maker`` is "module:function", called once as ``function(made_from,
+    kinds)`` for the bytes of each kind (so pages drawn once serve a PNG and a PDF)."""
 
     maker: str
     made_from: bytes
@@ -56,8 +56,9 @@ class MadeJob:
 def make_files(job: MadeJob) -> None:
     module, name = job.maker.split(":")
     draw = getattr(importlib.import_module(module), name)
-    for kind, path in zip(job.kinds, job.cache_paths, strict=True):
-        atomic_write(Path(path), draw(job.made_from, kind))
+    made = draw(job.made_from, list(job.kinds))
+    for data, path in zip(made, job.cache_paths, strict=True):
+        atomic_write(Path(path), data)
 
 
 Job = SourceJob | PosterJob | QrJob | MadeJob

@@ -36,12 +36,19 @@ def texts(notice: Any, address: str, font: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
 
 
+@functools.lru_cache(maxsize=8)
+def _truetype(path: str, px: int) -> ImageFont.FreeTypeFont:
+    """One face per size for the process: each ``truetype`` reads the CJK font (tens of
+    megabytes), and a board made them by the page — memory grew by 50 MiB a board."""
+    return ImageFont.truetype(path, px)
+
+
 def _pages(t: dict[str, Any]) -> list[Image.Image]:
     width, height = A4
     margin = 90
 
     def font(px: int) -> ImageFont.FreeTypeFont:
-        return ImageFont.truetype(t["font"], px)
+        return _truetype(t["font"], px)
 
     pages: list[Image.Image] = []
     page = Image.new("RGB", A4, (255, 255, 255))
@@ -124,26 +131,29 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     return pages
 
 
-@functools.lru_cache(maxsize=1)
-def _drawn(made_from: bytes) -> tuple[Image.Image, ...]:
-    """The pages, drawn once for both files (a list of hundreds of names takes a while)."""
-    return tuple(_pages(json.loads(made_from)))
+def draw_files(made_from: bytes, kinds: list[str]) -> list[bytes]:
+    """The files of ``kinds`` ("png": the first page; "pdf": every page), from one drawing
+    of the pages (a list of hundreds of names takes a while); the pages are let go after."""
+    pages = _pages(json.loads(made_from))
+    files = []
+    for kind in kinds:
+        out = io.BytesIO()
+        if kind == "pdf":
+            pages[0].save(
+                out,
+                format="PDF",
+                resolution=150.0,
+                **FIXED_DATES,
+                save_all=True,
+                append_images=pages[1:],
+            )
+        else:
+            # Not ``optimize``: it tries every filter at zlib's slowest level, seconds for
+            # a few kilobytes on a page of text.
+            pages[0].save(out, format="PNG")
+        files.append(out.getvalue())
+    return files
 
 
 def draw(made_from: bytes, kind: str) -> bytes:
-    pages = _drawn(made_from)
-    out = io.BytesIO()
-    if kind == "pdf":
-        pages[0].save(
-            out,
-            format="PDF",
-            resolution=150.0,
-            **FIXED_DATES,
-            save_all=True,
-            append_images=list(pages[1:]),
-        )
-    else:
-        # Not ``optimize``: it tries every filter at zlib's slowest level, seconds for a
-        # few kilobytes on a page of text.
-        pages[0].save(out, format="PNG")
-    return out.getvalue()
+    return draw_files(made_from, [kind])[0]

@@ -187,7 +187,7 @@ def _drawn(
     drawing = importlib.import_module(f"..media.{module}", __package__)
     code = str(drawing.__file__)
     if p.images is not None:
-        made = p.images.made(f"{drawing.__name__}:draw", texts, files, code, record)
+        made = p.images.made(f"{drawing.__name__}:draw_files", texts, files, code, record)
         yield from ((path, Cached(cache)) for (path, _), cache in zip(files, made, strict=True))
         return
     for path, kind in files:
