@@ -11,11 +11,14 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .call_poster import FIXED_DATES, INK, MUTED
-from .posters import RED, name_lines
+from .call_poster import FIXED_DATES
+from .posters import name_lines
 from .qr import qr_image
 
 A4 = (1240, 1754)  # 150 dpi
+# In grey, as the office's printer prints it and as GB/T 9704 sets a 公示's title (black:
+# only a 红头 is red); a third of the memory and encoding of colour pages.
+INK, MUTED, LINE, WHITE = 29, 89, 194, 255
 POSTERS = (("board-a4.png", "png"), ("board-a4.pdf", "pdf"))
 COLUMNS = ("序号", "姓名", "推荐单位", "类别")
 
@@ -51,12 +54,12 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
         return _truetype(t["font"], px)
 
     pages: list[Image.Image] = []
-    page = Image.new("RGB", A4, (255, 255, 255))
+    page = Image.new("L", A4, WHITE)
     d = ImageDraw.Draw(page)
     y: float = 80
     title = font(52)
     for line in name_lines(d, t["title"], title, width - 2 * margin):
-        d.text(((width - d.textlength(line, font=title)) / 2, y), line, font=title, fill=RED)
+        d.text(((width - d.textlength(line, font=title)) / 2, y), line, font=title, fill=INK)
         y += 70
     y += 16
     body = font(30)
@@ -95,14 +98,14 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
                 stamp((x + 6, at + 8 + i * 38), line, face)
             tallest = max(tallest, len(lines))
         bottom = at + 16 + tallest * 38
-        d.line([(margin, bottom), (width - margin, bottom)], fill=(200, 192, 184), width=2)
+        d.line([(margin, bottom), (width - margin, bottom)], fill=LINE, width=2)
         return bottom
 
     y = row(t["headers"], font(28), y)
     for values in t["rows"]:
         if y > height - 200:  # the list goes on overleaf, at the same size
             pages.append(page)
-            page = Image.new("RGB", A4, (255, 255, 255))
+            page = Image.new("L", A4, WHITE)
             d = ImageDraw.Draw(page)
             y = row(t["headers"], font(28), 80)
         y = row(values, cell, y)
@@ -110,7 +113,7 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     needed = 44 * (len(t["channels"]) + 1) + 330
     if y + needed > height - 40:
         pages.append(page)
-        page = Image.new("RGB", A4, (255, 255, 255))
+        page = Image.new("L", A4, WHITE)
         d = ImageDraw.Draw(page)
         y = 80
     d.text((margin, y), "对公示人选有异议的，请在公示期内反映：", font=body, fill=INK)
