@@ -75,6 +75,11 @@ class RecordCache:
         self.used = set()
         self.keys = {}
 
+    def forget_unused(self) -> None:
+        """Drop the entries this build did not use (an edited file's old reading), for a
+        cache that lives in memory and is never saved."""
+        self.entries = {key: self.entries[key] for key in self.used}
+
     @staticmethod
     def _file_of(key: tuple[str, int, int]) -> str:
         """The cache file of a record: its campaign's (…/<campaign>/honorees/<slug>/index.md)."""
@@ -156,8 +161,7 @@ class RecordCache:
         for name in self.loaded.keys() - files.keys():  # a campaign no build reads any more
             (self.folder / name).unlink(missing_ok=True)
         self.loaded = {name: self._signature(kept) for name, kept in files.items()}
-        # Kept in memory for the next build: only the entries this one used.
-        self.entries = {key: self.entries[key] for key in self.used}
+        self.forget_unused()  # kept in memory for the next build: only what this one used
         (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # format 1's one file
 
 

@@ -26,7 +26,7 @@ from ..checks.site import check_site
 from ..errors import PhotoError, Problem, Problems, UsageError
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree, new_site
-from ..load.content import load_site, parse_record
+from ..load.content import parse_record
 from ..load.text import with_body
 from ..model.record import RECORD_ALIASES, STATUS_LABELS, SUMMARY_MAX_CHARS
 from ..model.source import HONOREES_DIR, SITE_FILE, Campaign, HonoreeSource, Site
@@ -49,6 +49,7 @@ from .lifecycle import (
     restore_version,
     trash_page,
 )
+from .loading import SiteLoader
 from .notice import notice_period, notice_values, save_notice, show_notice
 from .photos import (
     changes_for_update,
@@ -94,6 +95,7 @@ class Workbench:
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.loader = SiteLoader(self.options.content, self.options.cache_dir)
         self.history = History(
             self.options.cache_dir / "workbench" / "history", self.options.content
         )
@@ -147,8 +149,7 @@ class Workbench:
             )
         if not (self.options.content / SITE_FILE).is_file():
             return self._no_site_yet(method, parts, form)
-        problems = Problems(display_root=self.options.content.resolve())
-        site = load_site(self.options.content, problems)
+        site, problems = self.loader.load()
         if site is None:  # site.yaml does not read: the officer fixes it here, as text
             site_yaml = self.options.content / SITE_FILE
             if method == "POST" and parts == ["_yaml", SITE]:
