@@ -31,6 +31,7 @@ from ..load.cache import RecordCache
 from ..load.content import parse_site
 from ..load.text import read_text
 from ..model.source import SITE_FILE
+from ..model.urls import is_hashed
 from ..pipeline import BuildOptions, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
@@ -97,7 +98,13 @@ class DevSite:
             # rebuild with this very detector (the private values unchanged), so only a
             # new detector scans everything again — as ``build`` does.
             fresh = self._scanned_with == done.detector.digest and changed is not None
-            done.gate.check(done.rendered.files if fresh else files, Path("(预览)"))
+            new = {
+                name: data
+                for name, data in done.rendered.files.items()
+                # a file named by its hash (search data, assets) served already is that file
+                if not (is_hashed(name) and self.state.files.get(name) == data)
+            }
+            done.gate.check(new if fresh else files, Path("(预览)"))
             self._scanned_with = done.detector.digest
         except UsageError as exc:  # no site here yet (an empty folder): say where to make one
             empty = not (self.options.content / SITE_FILE).is_file()
