@@ -5,8 +5,10 @@
 
 Builds the demo for a sub-path, serves it with Debian's nginx using the generated
 snippet (gzip on, cache headers as deployed), then runs Lighthouse (mobile, simulated
-throttling) with Debian's Chromium on home, campaign, profile and notice, and saves
-phone screenshots of those pages and the 404 page.
+throttling) with Debian's Chromium on home, campaign, profile, notice (公示) and
+tongzhi (the call, 征集通知), and saves phone screenshots of those pages and the 404
+page, and 1280-px ones of home and campaign. ``--runs N`` scores each page N times and
+prints the median of each category (Lighthouse's own advice for a noisy machine).
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ PAGES = {
     "campaign": "2024-shili-xinjiuye/",
     "profile": "2024-shili-xinjiuye/chen-lixin/",
     "notice": "2024-shili-xinjiuye/notice/",
+    "tongzhi": "2024-shili-xinjiuye/tongzhi/",
     "404": "no-such-page/",
 }
+SCORED = ("home", "campaign", "profile", "notice", "tongzhi")
+WIDE = ("home", "campaign")  # also at 1280 px
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --no-first-run --disable-quic --disable-sync"
@@ -86,7 +91,7 @@ def lighthouse(url: str, out: Path) -> dict[str, int]:
 def screenshots(url: str, folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
     folder.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -95,21 +100,38 @@ def screenshots(url: str, folder: Path) -> None:
         for name, path in PAGES.items():
             page.goto(url + path, wait_until="networkidle")
             page.screenshot(path=str(folder / f"{name}-375.png"), full_page=True)
+        wide = browser.new_context(**DESKTOP).new_page()  # type: ignore[arg-type]
+        for name in WIDE:
+            wide.goto(url + PAGES[name], wait_until="networkidle")
+            wide.screenshot(path=str(folder / f"{name}-1280.png"), full_page=True)
         browser.close()
 
 
 def main() -> None:
+    import argparse
+    import statistics
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page")
+    runs = parser.parse_args().runs
     work = Path(tempfile.mkdtemp(prefix="sb-reader-"))
+    reports = ROOT / "bench" / "results" / "lighthouse"  # kept, to read what cost points
+    reports.mkdir(parents=True, exist_ok=True)
     proc, url = serve(work)
     try:
         screenshots(url, ROOT / "bench" / "screenshots")
         print("截图已保存到 bench/screenshots/")
-        print(f"{'页面':<10}{'性能':>6}{'无障碍':>8}{'最佳实践':>8}{'SEO':>6}")
-        for name in ("home", "campaign", "profile", "notice"):
-            scores = lighthouse(url + PAGES[name], work / f"{name}.json")
+        print(f"| page | performance | accessibility | best practices | SEO |  (median of {runs})")
+        print("|---|---|---|---|---|")
+        for name in SCORED:
+            scores = [
+                lighthouse(url + PAGES[name], reports / f"{name}-{i}.json") for i in range(runs)
+            ]
+            median = {k: round(statistics.median(s[k] for s in scores)) for k in scores[0]}
             print(
-                f"{name:<10}{scores['performance']:>6}{scores['accessibility']:>8}"
-                f"{scores['best-practices']:>8}{scores['seo']:>6}"
+                f"| {name} | {median['performance']} | {median['accessibility']} | "
+                f"{median['best-practices']} | {median['seo']} |",
+                flush=True,
             )
     finally:
         proc.terminate()
