@@ -75,7 +75,8 @@ def make(n: int, out: Path, seed: int) -> None:
     campaign = content / "bench"
     (campaign / "honorees").mkdir(parents=True)
     (content / "site.yaml").write_text(
-        "网站标题: 基准测试（示例）\n主办单位: 基准测试总工会\n网址: https://example.org/bench/\n",
+        "网站标题: 基准测试（示例）\n主办单位: 基准测试总工会\n网址: https://example.org/bench/\n"
+        "生成海报: 否\n",  # Hugo makes none: the same work on both sides
         "utf-8",
     )
     (campaign / "campaign.yaml").write_text(
