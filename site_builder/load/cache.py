@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import os
 import pickle
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +32,7 @@ from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
 from .content import load_honoree
 
+RACY_NS = 2_000_000_000  # see RecordCache.racy
 PARALLEL_FROM = 64  # records to read before it pays to start a worker for them
 CACHE_FOLDER = "records"  # <campaign digest>.pickle, one per campaign
 FORMAT = 2
@@ -52,6 +54,12 @@ class RecordCache:
         self.used: set[tuple[str, int, int]] = set()
         self.loaded: dict[str, object] = {}  # file name → what it holds, to skip rewriting it
         self.keys: dict[str, tuple[str, int, int]] = {}  # absolute path → key, by prefetch
+        # Read within RACY_NS of their modification: a file written again as fast, to the
+        # same size, keeps its time (file times tick in milliseconds), so a cache kept in
+        # memory (the preview's, the workbench's, read again within milliseconds) lets
+        # such an entry serve this build only ("racy git"). A build's cache on disk is
+        # read seconds later at the soonest and keeps them.
+        self.racy: set[tuple[str, int, int]] = set()
         for path in sorted(self.folder.glob("*.pickle")):
             try:
                 with open(path, "rb") as fh:
@@ -76,9 +84,10 @@ class RecordCache:
         self.keys = {}
 
     def forget_unused(self) -> None:
-        """Drop the entries this build did not use (an edited file's old reading), for a
-        cache that lives in memory and is never saved."""
-        self.entries = {key: self.entries[key] for key in self.used}
+        """Drop the entries this build did not use (an edited file's old reading) and the
+        racy ones, for a cache that lives in memory between builds."""
+        self.entries = {key: self.entries[key] for key in self.used - self.racy}
+        self.racy = set()
 
     @staticmethod
     def _file_of(key: tuple[str, int, int]) -> str:
@@ -106,7 +115,7 @@ class RecordCache:
         with worker_pool(workers) as pool:
             read = pool.map(read_entry, folders, itertools.repeat(self.display_root), chunksize=16)
             for (key, _), entry in zip(todo, read, strict=True):
-                self.entries[key] = entry
+                self._keep(key, entry)
 
     def key(self, path: Path) -> tuple[str, int, int] | None:
         absolute = os.path.abspath(path)
@@ -130,8 +139,13 @@ class RecordCache:
     def put(self, path: Path, entry: Entry) -> None:
         key = self.key(path)
         if key is not None:
-            self.entries[key] = entry
+            self._keep(key, entry)
             self.used.add(key)
+
+    def _keep(self, key: tuple[str, int, int], entry: Entry) -> None:
+        self.entries[key] = entry
+        if time.time_ns() - key[2] < RACY_NS:
+            self.racy.add(key)
 
     def load_honoree(self, folder: Path, problems: Problems) -> HonoreeSource | None:
         """``load_honoree`` through the cache: a file unchanged since it was cached is not read."""

@@ -1,0 +1,54 @@
+"""The workbench reads the site through a record cache kept in memory: what a page shows
+is what is on disk, even when a file is written again so fast that its size and time
+stay the same (file times tick in milliseconds)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from .test_workbench_settings import jiaozuo_bench, soup
+
+JZ = "2024-jiaozuo-xinjiuye"
+
+
+def _status(page: bytes) -> str:
+    return soup(page).select_one("#f-status option[selected]").get_text()
+
+
+def test_a_record_written_again_within_the_same_tick_is_read_again(tmp_path: Path) -> None:
+    bench = jiaozuo_bench(tmp_path)
+    record = bench.options.content / JZ / "honorees/shen-li/index.md"
+    text = record.read_text("utf-8")
+    assert "状态: 已审定" in text
+    # A time that counts as "just now" whatever the machine's pace: a day ahead.
+    tick = time.time_ns() + 86_400 * 10**9
+    os.utime(record, ns=(tick, tick))
+    assert _status(bench.handle("GET", f"{JZ}/shen-li/", {}, None).body) == "已审定"
+    record.write_text(text.replace("状态: 已审定", "状态: 拟推荐"), "utf-8")  # same size
+    os.utime(record, ns=(tick, tick))  # and the same time: only the bytes differ
+    assert _status(bench.handle("GET", f"{JZ}/shen-li/", {}, None).body) == "拟推荐"
+
+
+def test_records_unchanged_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from site_builder.load import cache
+
+    bench = jiaozuo_bench(tmp_path)
+    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
+    for path in (bench.options.content / JZ / "honorees").glob("*/index.md"):
+        os.utime(path, ns=(old, old))
+    bench.handle("GET", f"{JZ}/", {}, None)
+    reads: list[str] = []
+    real = cache.load_honoree
+    monkeypatch.setattr(
+        cache,
+        "load_honoree",
+        lambda folder, problems: reads.append(folder.name) or real(folder, problems),
+    )
+    bench.handle("GET", f"{JZ}/", {}, None)
+    assert reads == []
+    record = bench.options.content / JZ / "honorees/shen-li/index.md"
+    record.write_text(record.read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    bench.handle("GET", f"{JZ}/", {}, None)
+    assert reads == ["shen-li"]
