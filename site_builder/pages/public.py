@@ -182,7 +182,8 @@ def public_honoree(
     )
 
 
-def _cell(record: Record, key: str) -> str:
+def notice_cell(record: Record, key: str) -> str:
+    """A record's value as a 公示 list shows it (public fields only: the caller's columns)."""
     if key == "unit_position":
         return record.display_unit
     if key == "status":
@@ -221,7 +222,7 @@ def public_notice(
         ordered = sorted(campaign.public_honorees, key=lambda h: (h.record.nominating_unit, h.slug))
     rows = []
     for i, h in enumerate(ordered, start=1):
-        cells = [str(i) if key == "seq" else _cell(h.record, key) for key in facts.columns]
+        cells = [str(i) if key == "seq" else notice_cell(h.record, key) for key in facts.columns]
         rows.append(NoticeRow(tuple(cells)))
     title = notice.title or f"关于{campaign.config.title}拟表彰人选的公示"
     intro = notice.intro or (

@@ -25,7 +25,7 @@ from ..model.dates import chinese_date, chinese_period
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, LevelNotice
 from ..model.source import Campaign, HonoreeSource, honoree_order
 from ..options import BuildOptions
-from ..pages.public import DEFAULT_RULES, NoticeRow, PublicNotice, _cell
+from ..pages.public import DEFAULT_RULES, NoticeRow, PublicNotice, notice_cell
 from ..pipeline import prepare
 from .notice_doc import notice_document
 
@@ -124,7 +124,7 @@ def unit_notice(
     level = level or default_level(unit)
     columns = _columns(campaign)
     rows = [
-        NoticeRow(tuple(str(i) if key == "seq" else _cell(h.record, key) for key in columns))
+        NoticeRow(tuple(str(i) if key == "seq" else notice_cell(h.record, key) for key in columns))
         for i, h in enumerate(people, start=1)
     ]
     period, dated = _period(campaign, people, level, start)
