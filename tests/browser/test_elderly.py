@@ -76,6 +76,8 @@ def test_ageing_rules_text_size_and_touch_targets(
     try:
         page.goto(site_url + PAGES[kind])
         assert page.evaluate(SMALL_TARGETS) == []
+        sizer = page.get_by_role("button", name="大字").bounding_box()
+        assert sizer is not None and sizer["height"] < 50  # on one line, not 大 over 字
         page.get_by_role("button", name="大字").click()
         assert page.evaluate(SMALL_TEXT) == []
         assert page.evaluate(SMALL_TARGETS) == []
