@@ -233,7 +233,9 @@ def test_deploy_files(demo: Path) -> None:
         "Sitemap: https://www.example.org/zuimei/sitemap.xml" in (demo / "robots.txt").read_text()
     )
     sitemap = (demo / "sitemap.xml").read_text()
-    assert sitemap.count("<loc>") == 1 + 1 + 1 + 12
+    # home, campaign, 公示, 通知 (征集) and the twelve profiles
+    assert sitemap.count("<loc>") == 1 + 1 + 1 + 1 + 12
+    assert "<loc>https://www.example.org/zuimei/2024-shili-xinjiuye/tongzhi/</loc>" in sitemap
     assert (demo / "2024-shili-xinjiuye/index.html.gz").is_file()
     archive = demo.parent / "site.zip"
     with zipfile.ZipFile(archive) as zf:
