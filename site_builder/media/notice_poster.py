@@ -156,7 +156,3 @@ def draw_files(made_from: bytes, kinds: list[str]) -> list[bytes]:
             pages[0].save(out, format="PNG")
         files.append(out.getvalue())
     return files
-
-
-def draw(made_from: bytes, kind: str) -> bytes:
-    return draw_files(made_from, [kind])[0]

@@ -95,8 +95,9 @@ class Planning:
     site: Site
     campaigns: tuple[PublicCampaign, ...]  # newest first, as the site lists them
     folders: Mapping[tuple[str, str], str]  # (campaign, slug) → the record's folder prefix
-    cache_dir: Path | None = None  # where files made at planning are kept between builds
-    images: ImageStore | None = None  # draws the 公示 board and the call's posters
+    # The build's images, with its cache folder: it also draws the 公示 board and the
+    # call's posters, and files made at planning (the blank forms) are kept beside them.
+    images: ImageStore
 
 
 PageType = Callable[[Planning], Iterable[Output]]
@@ -180,27 +181,20 @@ def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
 def _drawn(
     p: Planning, module: str, texts: bytes, files: list[tuple[str, str]], record: Path
 ) -> Iterator[tuple[str, Producer]]:
-    """Files ``media.<module>.draw`` makes from ``texts``: in the image pool beside the
-    photos when there is one, else here (kept in the cache either way)."""
+    """Files ``media.<module>.draw_files`` makes from ``texts``, in the image pool beside
+    the photos (and kept in its cache)."""
     import importlib
 
     drawing = importlib.import_module(f"..media.{module}", __package__)
     code = str(drawing.__file__)
-    if p.images is not None:
-        made = p.images.made(f"{drawing.__name__}:draw_files", texts, files, code, record)
-        yield from ((path, Cached(cache)) for (path, _), cache in zip(files, made, strict=True))
-        return
-    for path, kind in files:
-        make = functools.partial(drawing.draw, texts, kind)
-        yield path, Data(_made(p, path, texts, code, make))
+    made = p.images.made(f"{drawing.__name__}:draw_files", texts, files, code, record)
+    yield from ((path, Cached(cache)) for (path, _), cache in zip(files, made, strict=True))
 
 
 def _made(p: Planning, path: str, settings: bytes, code: str, make: Callable[[], bytes]) -> bytes:
     """``make()``, kept in the cache under what it depends on (its settings, its code)."""
-    if p.cache_dir is None:
-        return make()
     digest = hashlib.sha256(settings + Path(code).read_bytes() + path.encode()).hexdigest()
-    kept = p.cache_dir / "made" / digest[:2] / digest
+    kept = p.images.cache_dir / "made" / digest[:2] / digest
     try:
         return kept.read_bytes()
     except OSError:
@@ -336,7 +330,7 @@ def plan_site(
         for c in site.campaigns
         for h in c.honorees
     }
-    planning = Planning(site, ordered, folders, images.cache_dir, images)
+    planning = Planning(site, ordered, folders, images)
     for page_type in PAGE_TYPES if page_types is None else page_types:
         for output in page_type(planning):
             plan.add(output)
