@@ -325,3 +325,28 @@ def test_a_private_address_with_a_space_typed_in_is_found() -> None:
 )
 def test_ordinary_text_raises_no_alarm(text: str) -> None:
     assert Detector().find(text) == []
+
+
+def test_the_last_detector_serves_again_only_for_the_same_private_values(
+    scratch: Scratch,
+) -> None:
+    """The preview and the workbench reuse the detector while the private values stay the
+    same; a phone changed in a record (or a new record) makes a new one that finds it."""
+    from site_builder.errors import Problems
+    from site_builder.load.content import load_site
+
+    def detector() -> Detector:
+        site = load_site(scratch.content, Problems(scratch.root))
+        assert site is not None
+        return privacy.privacy_detector(site)
+
+    scratch.honoree("li-ce-shi")
+    first = detector()
+    assert detector() is first
+    scratch.honoree("li-ce-shi", 联系方式=f'"{MOBILE}"')
+    second = detector()
+    assert second is not first and second.digest != first.digest
+    assert [f.value for f in second.find(f"电话 {MOBILE}")] == [MOBILE]
+    assert not any(f.source for f in first.find(f"电话 {MOBILE}"))  # unknown to the first
+    scratch.honoree("wang-ce-shi", text=record("王测试"))
+    assert detector() is not second

@@ -295,8 +295,24 @@ def scan_workers(content_files: int) -> ProcessPoolExecutor | None:
 
 
 def privacy_detector(site: Site) -> Detector:
-    """Private values of every record, with the notices' own contacts allowed."""
-    return Detector(normal_values=private_values(site), allowed=notice_contacts(site))
+    """Private values of every record, with the notices' own contacts allowed.
+
+    The last detector made is made again only when they differ: the preview rebuilds
+    and the workbench answers each request with the same private values, and building
+    the automaton for thousands of records is a tenth of an edit's rebuild. A detector
+    is never changed once made, so the threads of the preview and the workbench share it.
+    """
+    global _last_detector
+    values, allowed = private_values(site), notice_contacts(site)
+    last = _last_detector
+    if last is not None and last[0] == values and last[1] == allowed:
+        return last[2]
+    detector = Detector(normal_values=values, allowed=allowed)
+    _last_detector = (values, allowed, detector)
+    return detector
+
+
+_last_detector: tuple[dict[str, str], list[str], Detector] | None = None
 
 
 def private_values(site: Site) -> dict[str, str]:

@@ -123,7 +123,6 @@ class DevSite:
             for problem in exc.problems:
                 self.log(f"  {problem}")
             return
-        done.records.save()
         images = dict(done.linked)
         self.state.publish(
             files=files,
@@ -135,6 +134,7 @@ class DevSite:
             article=functools.partial(article_for, done),
             kinds=done.plan.kinds(),
         )
+        done.records.save()  # after the browser was told: it reloads meanwhile
         self.log(
             f"已更新（{len(done.rendered.files)} 个文件重新生成，{time.perf_counter() - started:.2f} 秒）"
         )

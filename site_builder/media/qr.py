@@ -177,9 +177,7 @@ class QrCache:
         return self._present
 
     def path(self, url: str, kind: str) -> Path:
-        salt = f"{self.VERSION}|{encoder_version()}"  # another encoder may choose another mask
-        key = hashlib.sha256(f"{salt}|{kind}|{url}".encode()).hexdigest()
-        return Path(f"{self.folder}{os.sep}{key[:2]}{os.sep}{key}.{kind}")
+        return _cache_path(str(self.folder), f"{self.VERSION}|{encoder_version()}", url, kind)
 
     def plan(self, urls: list[str]) -> tuple[dict[str, tuple[Path, Path]], list[QrJob]]:
         """Each URL's cache files (PNG, SVG), and jobs for those not on disk yet."""
@@ -197,6 +195,15 @@ class QrCache:
         for path in sorted(self.present - self.used):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cache_path(folder: str, salt: str, url: str, kind: str) -> Path:
+    """A code's file in the cache; ``salt``: the cache's and the encoder's versions
+    (another encoder may choose another mask). Remembered: the preview plans every
+    page's codes again after each save."""
+    key = hashlib.sha256(f"{salt}|{kind}|{url}".encode()).hexdigest()
+    return Path(f"{folder}{os.sep}{key[:2]}{os.sep}{key}.{kind}")
 
 
 def _listing(folder: str) -> list[str]:
