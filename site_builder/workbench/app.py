@@ -21,8 +21,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..checks.privacy import privacy_detector
-from ..checks.site import check_site
+from ..checks.site import check_one_campaign
 from ..errors import PhotoError, Problem, Problems, UsageError
 from ..forms.importing import run_import
 from ..forms.scaffold import new_campaign, new_honoree, new_site
@@ -196,7 +195,7 @@ class Workbench:
         """The form, with every problem the build would find in this record: its fields,
         its photos, the campaign's rules it breaks (a third 货车司机 of one unit)."""
         message = "已撤销上一次保存。" if "undone" in r.query else ""
-        check_site(r.site, r.problems, privacy_detector(r.site))
+        check_one_campaign(r.site, r.c, r.problems)
         own = f"{r.c.id}/{HONOREES_DIR}/{r.h.folder.name}/"
         found = [p for p in r.problems if p.path.startswith(own) or own.rstrip("/") in p.concerns]
         return self._record(
@@ -302,7 +301,7 @@ class Workbench:
                 parsed.story_line, parsed.doc, parsed.at_fault,
             )  # fmt: skip
             campaign.honorees[campaign.honorees.index(h)] = new
-            check_site(site, problems, privacy_detector(site))
+            check_one_campaign(site, campaign, problems)
         own = f"{campaign.id}/honorees/{h.folder.name}/"
         return [p for p in problems if p.path.startswith(own)]
 
