@@ -77,3 +77,55 @@ def test_the_record_form_finds_private_values_of_other_campaigns(tmp_path: Path)
     assert "不公开字段的内容“示例市*****号2单元”（来自 he-ju" in page, page[:3000]
     elsewhere = soup(bench.handle("GET", f"{JZ}/dong-peng/", {}, None).body).get_text()
     assert "不公开字段的内容" not in elsewhere
+
+
+def test_a_save_in_the_workbench_rebuilds_the_preview_incrementally(tmp_path: Path) -> None:
+    """The officer's 保存 goes through the preview's own rebuild in memory: the pages that
+    show the record are rendered again (not the site), and the preview shows the change."""
+    import shutil
+
+    from site_builder.dev.serve import start
+    from site_builder.options import BuildOptions
+
+    from .test_workbench_settings import ORIGIN, ROOT, TOKEN, form_of
+
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
+    said: list[str] = []
+    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    server = start(options, port=0, log=said.append)
+    try:
+        assert server.wait_ready(timeout=120) and not server.site.state.problems
+        bench = server.workbench
+        assert bench is not None
+        bench.token = TOKEN
+        bench.origins.add(ORIGIN)
+        assert _lines(said, 1), said  # the first rendering: every file
+        form = form_of(bench, f"{JZ}/shen-li/", "record-form")
+        form["story"] = [form["story"][0] + "\n\n工作台里补写的一句。\n"]
+        assert bench.handle("POST", f"{JZ}/shen-li/", form, ORIGIN).status == 303
+        state = server.site.state
+        with state.cond:  # bounded: the watcher sees the write within moments
+            assert state.cond.wait_for(
+                lambda: "工作台里补写的一句" in state.files[f"{JZ}/shen-li/index.html"].decode(),
+                timeout=60,
+            ), said
+        assert _lines(said, 2), said
+        assert server.site.rebuilds == 2, said  # the first rendering, then this save's
+        first, again = (int(line.split("（")[1].split(" ")[0]) for line in said)
+        # 已更新（N 个文件重新生成，…）: not one of the other people's pages among them
+        others = [
+            n for n, kind in state.kinds.items() if kind == "profile" and "/shen-li/" not in n
+        ]
+        assert len(others) >= 3 and 0 < again <= first - len(others), (said, others)
+    finally:
+        server.shutdown()
+
+
+def _lines(said: list[str], n: int) -> bool:
+    """Whether the preview has said ``n`` lines within a minute (each is said just after
+    the browser was told): a bounded wait, not a timing."""
+    for _ in range(600):
+        if len(said) >= n:
+            return len(said) == n
+        time.sleep(0.1)
+    return False
