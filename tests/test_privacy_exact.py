@@ -350,3 +350,43 @@ def test_the_last_detector_serves_again_only_for_the_same_private_values(
     assert not any(f.source for f in first.find(f"电话 {MOBILE}"))  # unknown to the first
     scratch.honoree("wang-ce-shi", text=record("王测试"))
     assert detector() is not second
+
+
+def test_records_scanned_in_workers_give_the_problems_of_one_process(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build of an archive scans what its records publish in forked workers; the
+    problems (file, line, field, message) are those found in this process, and kept with
+    each record for the next build."""
+    from site_builder.checks import site as site_checks
+    from site_builder.errors import Problems
+    from site_builder.load.content import load_site
+
+    for i in range(8):
+        scratch.honoree(f"ren-{i}", text=record(f"测试{i}"))
+    story = record("测试九", 单位及职务=f'"示例公司 电话{MOBILE}"')
+    scratch.honoree("ren-9", text=story.replace("从不抱怨。", f"从不抱怨。电话 {MOBILE}。"))
+
+    def problems(per_worker: int) -> tuple[list[str], list[int]]:
+        monkeypatch.setattr(site_checks, "SCANS_A_WORKER", per_worker)
+        site = load_site(scratch.content, Problems(scratch.root))
+        assert site is not None
+        found = Problems(scratch.root)
+        site_checks.check_site(site, found, privacy.privacy_detector(site))
+        kept = [len(h.scans) for c in site.campaigns for h in c.honorees]
+        return [str(p) for p in found], kept
+
+    pools: list[int] = []
+    real_pool = site_checks.worker_pool
+
+    def counted(workers: int):  # type: ignore[no-untyped-def]
+        pools.append(workers)
+        return real_pool(workers)
+
+    monkeypatch.setattr(site_checks, "worker_pool", counted)
+    alone, _ = problems(10**9)
+    assert pools == []
+    forked, kept = problems(2)
+    assert pools == [2]  # forked workers scanned them
+    assert forked == alone and kept == [1] * 9
+    assert sum("ren-9/index.md" in p and "手机号码" in p for p in alone) == 2, alone
