@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,19 +64,22 @@ def scan_records(site: Site, detector: Detector, display_root: Path | None) -> N
     workers = min(os.cpu_count() or 1, len(todo) // SCANS_A_WORKER)
     if workers < 2 or multiprocessing.get_start_method() != "fork":
         return
-    _SCANNING = (todo, detector, display_root)
-    try:
-        chunks = [range(i, min(i + 50, len(todo))) for i in range(0, len(todo), 50)]
-        with worker_pool(workers) as pool:
-            for chunk, found in zip(chunks, pool.map(_scan_some, chunks), strict=True):
-                for i, items in zip(chunk, found, strict=True):
-                    todo[i].scans.clear()  # as scan_record: another detector's go
-                    todo[i].scans[detector.digest] = items
-    finally:
-        _SCANNING = None
+    with _ONE_AT_A_TIME:  # the preview and the workbench check on threads of one process
+        _SCANNING = (todo, detector, display_root)
+        try:
+            chunks = [range(i, min(i + 50, len(todo))) for i in range(0, len(todo), 50)]
+            with worker_pool(workers) as pool:
+                for chunk, found in zip(chunks, pool.map(_scan_some, chunks), strict=True):
+                    for i, items in zip(chunk, found, strict=True):
+                        todo[i].scans.clear()  # as scan_record: another detector's go
+                        todo[i].scans[detector.digest] = items
+        finally:
+            _SCANNING = None
 
 
-_SCANNING: tuple[list[HonoreeSource], Detector, Path | None] | None = None  # for the workers
+# What the workers scan, set while they are forked (they share it with this process).
+_SCANNING: tuple[list[HonoreeSource], Detector, Path | None] | None = None
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _scan_some(indices: range) -> list[list[Problem]]:
