@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ..media.images import ImageStore
@@ -160,7 +161,7 @@ def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     font = str(find_font(p.site.config.poster_font, p.site.root))
     texts = call_poster.texts(c, p.site.config.organiser, address, font)
     files = [(c.call.url + name, kind) for name, kind in call_poster.POSTERS]
-    for path, make in _drawn(p, "call_poster", texts, files, source.path):
+    for path, make in _drawn(p, call_poster, texts, files, source.path):
         yield Output(path, "download", make, campaign=c.id)
 
 
@@ -174,18 +175,15 @@ def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     texts = notice_poster.texts(c.notice, p.site.config.base_url + c.notice.url, font)
     files = [(c.notice.url + name, kind) for name, kind in notice_poster.POSTERS]
     source = next(s for s in p.site.campaigns if s.id == c.id)
-    for path, make in _drawn(p, "notice_poster", texts, files, source.path):
+    for path, make in _drawn(p, notice_poster, texts, files, source.path):
         yield Output(path, "download", make, records=(f"{c.id}/{HONOREES_DIR}/",), campaign=c.id)
 
 
 def _drawn(
-    p: Planning, module: str, texts: bytes, files: list[tuple[str, str]], record: Path
+    p: Planning, drawing: ModuleType, texts: bytes, files: list[tuple[str, str]], record: Path
 ) -> Iterator[tuple[str, Producer]]:
-    """Files ``media.<module>.draw_files`` makes from ``texts``, in the image pool beside
-    the photos (and kept in its cache)."""
-    import importlib
-
-    drawing = importlib.import_module(f"..media.{module}", __package__)
+    """Files the module ``drawing``'s ``draw_files`` makes from ``texts``, in the image
+    pool beside the photos (and kept in its cache)."""
     code = str(drawing.__file__)
     made = p.images.made(f"{drawing.__name__}:draw_files", texts, files, code, record)
     yield from ((path, Cached(cache)) for (path, _), cache in zip(files, made, strict=True))
