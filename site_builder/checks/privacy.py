@@ -26,7 +26,7 @@ from pathlib import Path
 import ahocorasick
 from pydantic import BaseModel
 
-from ..errors import Problems
+from ..errors import Problem, Problems
 from ..model import urls
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
@@ -375,11 +375,24 @@ def scan_record(h: HonoreeSource, detector: Detector, problems: Problems) -> Non
     """``scan_published``, done once per record and detector (kept with the record)."""
     found = h.scans.get(detector.digest)
     if found is None:
-        collected = Problems(problems.display_root)
-        scan_published(h, detector, collected)
-        h.scans.clear()  # results for another detector will not be asked for again
-        found = h.scans[detector.digest] = list(collected.items)
+        found = keep_scan(h, detector, published_problems(h, detector, problems.display_root))
     problems.items.extend(found)
+
+
+def published_problems(
+    h: HonoreeSource, detector: Detector, display_root: Path | None
+) -> list[Problem]:
+    """``scan_published``'s problems of one record, as the record keeps them."""
+    collected = Problems(display_root)
+    scan_published(h, detector, collected)
+    return list(collected.items)
+
+
+def keep_scan(h: HonoreeSource, detector: Detector, found: list[Problem]) -> list[Problem]:
+    """Keep a record's scan with it, under its detector; ``found``, for the caller."""
+    h.scans.clear()  # results for another detector will not be asked for again
+    h.scans[detector.digest] = found
+    return found
 
 
 def scan_published(h: HonoreeSource, detector: Detector, problems: Problems) -> None:

@@ -25,7 +25,13 @@ from ..workers import worker_pool
 from .notice import check_notice
 from .photos import HonoreeFacts, check_photos
 from .placeholders import PLACEHOLDER, check_placeholders
-from .privacy import Detector, privacy_detector, scan_published, scan_record
+from .privacy import (
+    Detector,
+    keep_scan,
+    privacy_detector,
+    published_problems,
+    scan_record,
+)
 from .rules import check_rules
 from .workdays import Period
 
@@ -71,8 +77,7 @@ def scan_records(site: Site, detector: Detector, display_root: Path | None) -> N
             with worker_pool(workers) as pool:
                 for chunk, found in zip(chunks, pool.map(_scan_some, chunks), strict=True):
                     for i, items in zip(chunk, found, strict=True):
-                        todo[i].scans.clear()  # as scan_record: another detector's go
-                        todo[i].scans[detector.digest] = items
+                        keep_scan(todo[i], detector, items)
         finally:
             _SCANNING = None
 
@@ -85,12 +90,7 @@ _ONE_AT_A_TIME = threading.Lock()
 def _scan_some(indices: range) -> list[list[Problem]]:
     assert _SCANNING is not None  # set before the workers were forked
     todo, detector, display_root = _SCANNING
-    found = []
-    for i in indices:
-        collected = Problems(display_root)
-        scan_published(todo[i], detector, collected)
-        found.append(list(collected.items))
-    return found
+    return [published_problems(todo[i], detector, display_root) for i in indices]
 
 
 def check_one_campaign(site: Site, campaign: Campaign, problems: Problems) -> None:
