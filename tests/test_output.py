@@ -3,14 +3,17 @@ cannot be renamed (Windows, while Explorer or a terminal has it open)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from site_builder.write import atomic
 from site_builder.write import output as output_module
 from site_builder.write.atomic import atomic_write
 
@@ -48,6 +51,23 @@ def test_atomic_write_leaves_no_temporary_file_and_keeps_the_old_one_on_failure(
         atomic_write(target, broken)
     assert target.read_bytes() == b"one"
     assert [p.name for p in target.parent.iterdir()] == ["x.bin"]
+
+
+def test_atomic_write_never_writes_into_a_temporary_file_a_killed_process_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict_umask: None
+) -> None:
+    """A process killed mid-write leaves its ``.part`` file; a later process with the same
+    number (pids are reused) takes the next name instead of writing into it."""
+    target = tmp_path / "x.bin"
+    monkeypatch.setattr(atomic, "_COUNT", itertools.count(7))
+    stale = tmp_path / f".x.bin.{os.getpid()}-{threading.get_ident()}-7.part"
+    stale.write_bytes(b"half of an old file")
+    atomic_write(target, b"new")
+    atomic_write(target, lambda fh: fh.write(b"newer"))
+    assert target.read_bytes() == b"newer"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # whatever the umask
+    assert stale.read_bytes() == b"half of an old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "x.bin"]
 
 
 def test_output_that_cannot_be_renamed_is_updated_file_by_file(
