@@ -158,7 +158,7 @@ class QrCache:
     """QR codes on disk by URL; ``plan`` names each page's files and the jobs to make the
     missing ones in the worker pool."""
 
-    VERSION = "3"  # 2: fixed mask, PNG by Pillow; 3: zxing-cpp's encoder
+    VERSION = "4"  # 2: fixed mask, PNG by Pillow; 3: zxing-cpp's encoder; 4: one hash a URL
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -176,18 +176,22 @@ class QrCache:
                 self._present.update(f"{folder}{os.sep}{name}" for name in _listing(folder))
         return self._present
 
-    def path(self, url: str, kind: str) -> Path:
-        return _cache_path(str(self.folder), f"{self.VERSION}|{encoder_version()}", url, kind)
+    def paths(self, url: str) -> tuple[Path, Path]:
+        """The cache files of a URL's codes: PNG and SVG."""
+        return _cache_paths(str(self.folder), f"{self.VERSION}|{encoder_version()}", url)
 
     def plan(self, urls: list[str]) -> tuple[dict[str, tuple[Path, Path]], list[QrJob]]:
         """Each URL's cache files (PNG, SVG), and jobs for those not on disk yet."""
         files: dict[str, tuple[Path, Path]] = {}
         jobs = []
+        present, used = self.present, self.used
         for url in urls:
-            png, svg = files[url] = self.path(url, "png"), self.path(url, "svg")
-            self.used.update((str(png), str(svg)))  # kept by prune()
-            if not (str(png) in self.present and str(svg) in self.present):
-                jobs.append(QrJob(url, str(png), str(svg)))
+            png, svg = files[url] = self.paths(url)
+            png_name, svg_name = str(png), str(svg)
+            used.add(png_name)  # kept by prune()
+            used.add(svg_name)
+            if png_name not in present or svg_name not in present:
+                jobs.append(QrJob(url, png_name, svg_name))
         return files, jobs
 
     def prune(self) -> None:
@@ -198,12 +202,13 @@ class QrCache:
 
 
 @functools.lru_cache(maxsize=65536)
-def _cache_path(folder: str, salt: str, url: str, kind: str) -> Path:
-    """A code's file in the cache; ``salt``: the cache's and the encoder's versions
-    (another encoder may choose another mask). Remembered: the preview plans every
-    page's codes again after each save."""
-    key = hashlib.sha256(f"{salt}|{kind}|{url}".encode()).hexdigest()
-    return Path(f"{folder}{os.sep}{key[:2]}{os.sep}{key}.{kind}")
+def _cache_paths(folder: str, salt: str, url: str) -> tuple[Path, Path]:
+    """A URL's two files in the cache, named by one hash; ``salt``: the cache's and the
+    encoder's versions (another encoder may choose another mask). Remembered: the preview
+    plans every page's codes again after each save."""
+    key = hashlib.sha256(f"{salt}|{url}".encode()).hexdigest()
+    png = Path(f"{folder}{os.sep}{key[:2]}{os.sep}{key}.png")
+    return png, png.with_suffix(".svg")  # the folder and name not parsed again
 
 
 def _listing(folder: str) -> list[str]:
