@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,49 @@ def test_a_cached_record_keeps_its_story_and_pickling_does_not_double_it(
     assert [sys.getsizeof(t) for t in texts] == sizes  # no copy added to the live strings
     assert (again.story, again.story_html, again.story_text) == texts
     assert all(isinstance(t, str) for t in (again.story, again.story_html, again.story_text))
+
+
+def _search_data(output: Path) -> dict[str, bytes]:
+    found = {p.parent.name: p.read_bytes() for p in output.glob("assets/*/search.*.js")}
+    assert found, "no search data in output/"
+    return found
+
+
+def test_search_data_is_kept_for_unchanged_campaigns_and_made_again_for_an_edited_one(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each campaign's search data is kept in the cache under its records as read; an
+    edit writes only its own campaign's again, and what is kept is what a build from
+    nothing makes."""
+    from site_builder.pages import plan
+
+    _two_campaigns(scratch)
+    day_ago = time.time_ns() - 86_400 * 10**9  # not "racy": the cache may trust the time
+    for path in scratch.content.rglob("index.md"):
+        os.utime(path, ns=(day_ago, day_ago))
+    scratch.build()
+    assert {p.name for p in (scratch.root / "cache/search").iterdir()} == {
+        "2023-test.js",
+        "2024-test.js",
+    }
+
+    made: list[str] = []
+    real = plan.search_script
+    monkeypatch.setattr(plan, "search_script", lambda c: made.append(c.id) or real(c))
+    story = scratch.content / "2023-test/honorees/sun-ce-shi/index.md"
+    text = story.read_text("utf-8")
+    assert "。" in text
+    story.write_text(text.replace("。", "，", 1), "utf-8")  # the same size
+    os.utime(story, ns=(day_ago + 10**9, day_ago + 10**9))
+    scratch.build()
+    assert made == ["2023-test"]
+    data = _search_data(scratch.output)
+    assert "，".encode() in data["2023-test"]
+
+    made.clear()
+    scratch.build(force=True)
+    assert made == []  # every page again, no search data made again
+    fresh = tmp_path / "fresh"
+    scratch.build(output=fresh, cache=tmp_path / "fresh-cache")
+    assert sorted(made) == ["2023-test", "2024-test"]
+    assert _search_data(scratch.output) == _search_data(fresh)

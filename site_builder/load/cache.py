@@ -160,6 +160,9 @@ class RecordCache:
         problems.items.extend(entry.problems)
         if entry.source is not None:
             entry.source.scans = entry.scans
+            key = self.key(path)
+            trusted = key is not None and key not in self.racy
+            entry.source.stamp = f"{key[1]}:{key[2]}" if key is not None and trusted else None
         return entry.source
 
     @staticmethod

@@ -113,6 +113,10 @@ class HonoreeSource:
     # Problems of privacy scans already done on this record, by detector digest (the
     # record cache keeps them between builds).
     scans: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+    # The file's size and modification time when the record cache gave this reading, and
+    # it may be trusted to stand for the file's text (see ``RecordCache.racy``): what
+    # memos of outputs made from records are kept under. None: read some other way.
+    stamp: str | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def path(self) -> Path:
@@ -146,6 +150,7 @@ class HonoreeSource:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("names", None)
+        state["stamp"] = None  # set again by the cache that hands it out
         if "doc" in state:
             state[_PACKED_DOC] = pickle.dumps(state.pop("doc"), pickle.HIGHEST_PROTOCOL)
         for key in _STORY_TEXTS:

@@ -29,6 +29,7 @@ from ..model import urls
 from ..model.config import SiteConfig
 from ..model.source import HONOREES_DIR, Site
 from ..write.atomic import atomic_write
+from ..write.fingerprint import package_digest
 from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
 from .public import PublicCampaign, PublicHonoree, PublicNotice
 from .theme import Theme, hashed_name, static_files
@@ -108,7 +109,7 @@ def home(p: Planning) -> Iterator[Output]:
     """The home page: the only campaign's page when there is one, else the list of all."""
     if len(p.campaigns) == 1:
         only = p.campaigns[0]
-        search = search_output(only)
+        search = search_output(p, only)
         yield search
         context: dict[str, Any] = {"campaign": only, "search_url": search.path}
         yield _page("home", urls.HOME, Template("campaign.html", context), EVERY_RECORD)
@@ -120,7 +121,7 @@ def campaign_pages(p: Planning) -> Iterator[Output]:
     """Each campaign: its page (cards, filters, search data), the 公示, every profile."""
     for c in p.campaigns:
         records = (f"{c.id}/{HONOREES_DIR}/",)
-        search = search_output(c)
+        search = search_output(p, c)
         yield search
         context = {"campaign": c, "search_url": search.path}
         yield _page("campaign", c.url, Template("campaign.html", context), records, c.id)
@@ -215,22 +216,67 @@ def _page(
     return Output(urls.page_file(url), kind, make, url, records, True, True, campaign)
 
 
-def search_output(campaign: PublicCampaign) -> Output:
+def search_output(p: Planning, campaign: PublicCampaign) -> Output:
     """Story text for search, in its own hashed file loaded only when the reader searches.
 
     It is a script that hands the entries to site.js (``siteBuilderSearchLoaded``), not
     JSON to fetch: a page opened from a folder (file://) may load a script but cannot
-    fetch a file, and the reader's search must work there too.
+    fetch a file, and the reader's search must work there too. It is kept in the cache
+    under the campaign's records as the record cache read them (``_search_memo``): an
+    edit elsewhere does not write the stories of every campaign out again (a tenth of
+    an edit's build at 2,000 records).
     """
+    memo = _search_memo(p, campaign)
+    raw = memo.read() if memo is not None else None
+    if raw is None:
+        raw = search_script(campaign)
+        if memo is not None:
+            memo.write(raw)
+    path = urls.media(campaign.url) + hashed_name("search.js", raw)
+    return Output(path, "search", Data(raw), campaign=campaign.id)
+
+
+def search_script(campaign: PublicCampaign) -> bytes:
     data = json.dumps(
         search_entries(campaign), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # U+2028/2029 end a line in older JavaScript engines (old phones' WeChat browsers).
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    raw = f"siteBuilderSearchLoaded({data});\n".encode()
-    path = urls.media(campaign.url) + hashed_name("search.js", raw)
-    return Output(path, "search", Data(raw), campaign=campaign.id)
+    return f"siteBuilderSearchLoaded({data});\n".encode()
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """One campaign's last search data in the cache, the key it was made under first."""
+
+    path: Path
+    key: bytes
+
+    def read(self) -> bytes | None:
+        try:
+            with open(self.path, "rb") as fh:
+                return fh.read() if fh.readline() == self.key + b"\n" else None
+        except OSError:
+            return None
+
+    def write(self, data: bytes) -> None:
+        atomic_write(self.path, self.key + b"\n" + data)
+
+
+def _search_memo(p: Planning, campaign: PublicCampaign) -> _Memo | None:
+    """Where the campaign's search data is kept, under a key of what it is made from: the
+    campaign's settings, the package, each record's folder and file as the record cache
+    read it (``HonoreeSource.stamp``). None when a record was read otherwise, or too soon
+    after it was written to be told from a second write of the same size."""
+    source = next(s for s in p.site.campaigns if s.id == campaign.id)
+    if any(h.stamp is None for h in source.honorees):
+        return None
+    key = hashlib.sha256(f"{package_digest()}|{source.folder}".encode())
+    key.update(source.config.model_dump_json().encode())
+    for h in source.honorees:
+        key.update(f"|{h.folder.name}|{h.stamp}".encode())
+    return _Memo(p.images.cache_dir / "search" / f"{campaign.id}.js", key.hexdigest().encode())
 
 
 def search_entries(campaign: PublicCampaign) -> list[dict[str, str]]:
