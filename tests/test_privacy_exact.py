@@ -136,6 +136,24 @@ def test_plain_characters_are_ones_the_normal_form_leaves_alone() -> None:
     )
 
 
+def test_the_two_readings_are_the_normal_forms_and_split_takes_the_white_space_of_s() -> None:
+    """``Detector.find`` folds a text once for both readings, and takes white space out
+    with ``str.split``: the same characters as the ``\\s`` it replaced, over every code
+    point (both are Python's ``isspace``, but this is what the scan relies on)."""
+    from site_builder.model.identifiers import readings
+
+    texts = ["拨打 0086 138 0086 1234", "１３５\u200b٦٥ 71８８４１", "一三八零零零零一二三四 5"]
+    for text in texts:
+        assert readings(text) == (normalise(text), normalise(text, keep_spaces=True))
+    white = re.compile(r"\s")
+    spaces = [cp for cp in range(0x110000) if white.match(chr(cp))]
+    assert len(spaces) > 20
+    assert [cp for cp in range(0x110000) if chr(cp).isspace()] == spaces
+    assert "".join(f"a{chr(cp)}b" for cp in spaces).split() == ["a"] + ["ba"] * (
+        len(spaces) - 1
+    ) + ["b"]
+
+
 def test_pattern_hits_are_whole_tokens() -> None:
     detector = Detector()
     assert [f.kind for f in detector.find("电话13565718841。")] == ["手机号码"]

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from ..errors import Problem, Problems
 from ..model import urls
-from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth
+from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth, readings
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import HonoreeSource, Site
 from ..workers import worker_pool
@@ -93,12 +93,13 @@ class Detector:
             self.automaton.make_automaton()
 
     def find(self, text: str) -> list[Finding]:
-        norm = normalise(text)
-        found: list[Finding] = []
-        seen: set[str] = set()
         # Digits as one run (138 0000 0001) and, apart, as the runs a space separates (two
         # phones in a row, a phone after a date): a number is found in either reading.
-        for reading in (norm, normalise(text, keep_spaces=True)):
+        both = readings(text)
+        norm = both[0]
+        found: list[Finding] = []
+        seen: set[str] = set()
+        for reading in both:
             for m in _PATTERNS.finditer(reading):
                 value, start = m.group(), m.start()
                 if value in seen or (start and not _starts_a_number(reading, start)):
@@ -110,8 +111,9 @@ class Detector:
         if len(self.automaton) and self.automaton.kind == ahocorasick.AHOCORASICK:
             seen = {f.value.upper() for f in found}
             # Known values are looked for with white space taken out of both (an address
-            # typed as 示例路 1号1单元 is the 示例路1号1单元 of the record).
-            compact = _SPACES.sub("", norm)
+            # typed as 示例路 1号1单元 is the 示例路1号1单元 of the record). ``split``
+            # takes the same white space as ``\s`` (every Unicode space), five times faster.
+            compact = "".join(norm.split())
             for end, value in self.automaton.iter(compact):
                 start = end - len(value) + 1
                 if value.upper() in seen or not _whole_token(compact, start, end + 1):
