@@ -186,3 +186,36 @@ def test_a_board_lets_go_of_its_pages_once_drawn(tmp_path: Path) -> None:
     finally:
         gc.enable()
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) >= 2 and png.startswith(b"\x89PNG")
+
+
+def test_a_board_drawn_a_character_at_a_time_has_the_pixels_of_whole_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names of ideographs only are stamped a character at a time (a list of hundreds
+    shares a few hundred characters); the pages are pixel for pixel those drawn a whole
+    text at a time, with names of one to four characters, a name with ·, and cells with
+    Latin letters and digits (which are still drawn whole)."""
+    import re
+
+    from site_builder.media import notice_poster
+    from site_builder.media.fonts import find_font
+
+    family, given = "周杨韩宋萧李王张刘陈", "英涛娟杰艳红燕静伟磊"
+    rows = [
+        [str(i), family[i % 10] + given[(i * 7) % 10] * (i % 3) + "国"[: i % 2],
+         f"示例{'东西南北'[i % 4]}区总工会", "快递员"]
+        for i in range(1, 71)
+    ]  # fmt: skip
+    rows[3][1] = "阿卜杜热合曼·买买提艾力"
+    rows[4][2] = "ABC Vantage 科技有限公司（示例）"
+    texts = {
+        "title": "测试市“最美劳动者”拟推荐人选的公示（示例）", "intro": "现予以公示。",
+        "period": "2024年3月28日至4月3日", "headers": ["序号", "姓名", "推荐单位", "类别"],
+        "rows": rows, "channels": ["电话：0391-0000000"], "issuers": ["测试市总工会"],
+        "issued": "2024年3月27日", "url": "https://www.example.org/notice/",
+        "font": str(find_font(None, tmp_path)),
+    }  # fmt: skip
+    by_character = [page.tobytes() for page in notice_poster._pages(texts)]
+    monkeypatch.setattr(notice_poster, "_IDEOGRAPHS", re.compile("(?!)"))  # never: whole texts
+    whole = [page.tobytes() for page in notice_poster._pages(texts)]
+    assert len(whole) >= 2 and by_character == whole

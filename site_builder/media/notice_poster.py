@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
@@ -21,6 +22,7 @@ A4 = (1240, 1754)  # 150 dpi
 INK, MUTED, LINE, WHITE = 29, 89, 194, 255
 POSTERS = (("board-a4.png", "png"), ("board-a4.pdf", "pdf"))
 COLUMNS = ("序号", "姓名", "推荐单位", "类别")
+_IDEOGRAPHS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")  # CJK Unified Ideographs, Ext. A
 
 
 def texts(notice: Any, address: str, font: str) -> bytes:
@@ -73,11 +75,30 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     xs = [margin + round(sum(widths[:i]) * (width - 2 * margin)) for i in range(len(widths))]
 
     stamps: dict[tuple[object, float, str], tuple[int, int, Image.Image]] = {}
+    advances: dict[tuple[object, float, str], float] = {}
     broken: dict[tuple[str, int], list[str]] = {}
 
     def stamp(xy: tuple[float, float], text: str, face: ImageFont.FreeTypeFont) -> None:
         """``d.text`` for a list's cells, each text drawn once: the same 推荐单位 and 类别
-        come back on row after row, and drawing text is most of a long list's time."""
+        come back on row after row, and drawing text is most of a long list's time. A
+        text of ideographs only (most names) is drawn a character at a time, each drawn
+        once, at the pen positions the whole text would put them: ideographs are not
+        kerned or joined, so the pixels are the same (a test compares them), and the
+        hundreds of names of a list share a few hundred characters."""
+        if len(text) < 2 or not _IDEOGRAPHS.fullmatch(text):
+            put(xy, text, face)
+            return
+        x = xy[0]
+        for ch in text:
+            put((x, xy[1]), ch, face)
+            key = (face.path, face.size, ch)
+            if key not in advances:
+                advances[key] = face.getlength(ch)
+            x += advances[key]
+
+    def put(xy: tuple[float, float], text: str, face: ImageFont.FreeTypeFont) -> None:
+        # Not called by itself, nor calling ``stamp``: a closure that refers to itself is a
+        # reference cycle, and every mask and page would wait for the garbage collector.
         key = (face.path, face.size, text)
         if key not in stamps:
             left, top, right, bottom = (round(v) for v in face.getbbox(text))
