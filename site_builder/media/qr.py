@@ -97,20 +97,20 @@ _DARK_RUN = re.compile(b"\x00+")
 
 def qr_svg(url: str) -> bytes:
     """One path of horizontal strokes, a run of dark modules each, in relative moves
-    (the form segno writes: the file stays a few kilobytes), titled with the URL."""
+    (the form segno writes: the file stays a few kilobytes), titled with the URL. The
+    runs are found in one pass over the rows joined by a light module."""
     code = modules(url)
+    stride = code.side + 1
     moves: list[str] = []
-    x = 0
-    y = 0.0
-    row_y = QR_BORDER + 0.5  # strokes are one module wide, drawn through the row's middle
-    for row in code.rows:
-        for run in _DARK_RUN.finditer(row):
-            start = QR_BORDER + run.start()
-            dy = row_y - y
-            step = int(dy) if dy.is_integer() else dy
-            moves.append(f"{'m' if moves else 'M'}{start - x} {step}h{run.end() - run.start()}")
-            x, y = QR_BORDER + run.end(), row_y
-        row_y += 1
+    x = y = 0  # where the last stroke ended: module column and row
+    for run in _DARK_RUN.finditer(b"\xff".join(code.rows)):
+        row, column = divmod(run.start(), stride)
+        length = run.end() - run.start()
+        if moves:
+            moves.append(f"m{column - x} {row - y}h{length}")
+        else:  # strokes are one module wide, drawn through the row's middle
+            moves.append(f"M{QR_BORDER + column} {QR_BORDER + row + 0.5:g}h{length}")
+        x, y = column + length, row
     size = (code.side + 2 * QR_BORDER) * QR_SVG_SCALE
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="qr">'
