@@ -55,9 +55,10 @@ def test_records_unchanged_are_not_parsed_again(tmp_path: Path, monkeypatch) -> 
 
 
 def test_the_record_form_finds_private_values_of_other_campaigns(tmp_path: Path) -> None:
-    """The form checks only its own campaign (a tenth of the time at 2,000 records), but
-    for the private values of every campaign: an address from another campaign's record
-    pasted into a story is named on this form, and nowhere else."""
+    """The form and the campaign page check only their own campaign (a tenth of the time
+    at 2,000 records), but for the private values of every campaign: an address from
+    another campaign's record pasted into a story is named on this form and on its
+    campaign's list of what is left to do, and nowhere else."""
     import shutil
 
     bench = jiaozuo_bench(tmp_path)
@@ -77,6 +78,10 @@ def test_the_record_form_finds_private_values_of_other_campaigns(tmp_path: Path)
     assert "不公开字段的内容“示例市*****号2单元”（来自 he-ju" in page, page[:3000]
     elsewhere = soup(bench.handle("GET", f"{JZ}/dong-peng/", {}, None).body).get_text()
     assert "不公开字段的内容" not in elsewhere
+    todo = soup(bench.handle("GET", f"{JZ}/", {}, None).body).select("ul.todo li")
+    assert any("不公开字段的内容“示例市*****号2单元”" in li.get_text() for li in todo)
+    other_todo = soup(bench.handle("GET", f"{other}/", {}, None).body).get_text()
+    assert "不公开字段的内容" not in other_todo
 
 
 def test_a_save_in_the_workbench_rebuilds_the_preview_incrementally(tmp_path: Path) -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..checks.privacy import privacy_detector
-from ..checks.site import check_site
+from ..checks.site import check_one_campaign
 from ..errors import Problem, Problems
 from ..model.record import RECORD_ALIASES, STATUS_LABELS
 from ..model.source import HONOREES_DIR, Campaign, Site, honoree_order
@@ -49,7 +48,9 @@ def campaign_page(
 ) -> Response:
     from ..publicity.unit_notice import default_level, nominees_by_unit
 
-    check_site(site, problems, privacy_detector(site))
+    # Only this campaign's problems are listed: only it is checked (for the private values
+    # of every campaign), not the archive it is one of.
+    check_one_campaign(site, campaign, problems)
     prefix = f"{campaign.id}/"
     found = [p for p in problems if p.path.startswith(prefix)]
     counts = {label: 0 for label in STATUS_LABELS.values()}
