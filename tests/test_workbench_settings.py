@@ -353,6 +353,19 @@ def test_the_dashboard_links_each_problem_to_where_it_is_fixed(bench: Workbench)
         assert li.a["href"].startswith("/_admin/")
 
 
+def test_the_campaign_form_shows_what_the_build_says_of_its_campaign_file(
+    bench: Workbench,
+) -> None:
+    """The settings page checks its own campaign: a prompt left in the campaign's 简介
+    (which its approved people publish) is said beside the form."""
+    path = bench.options.content / JZ / "campaign.yaml"
+    text = path.read_text("utf-8")
+    start = text.index("简介:")
+    path.write_text(text[:start] + "简介: 请填写活动简介\n" + text[text.index("类别:") :], "utf-8")
+    page = soup(bench.handle("GET", f"{JZ}/_settings", {}, None).body).get_text()
+    assert "“请填写活动简介”还是模板里的提示文字" in page
+
+
 def test_the_notice_lists_the_columns_the_officer_ticks(bench: Workbench) -> None:
     form = form_of(bench, f"{JZ}/_notice", "notice-form")
     ticked = form.get("n.columns", [])

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from ..checks.privacy import privacy_detector
-from ..checks.site import check_site
+from ..checks.site import check_one_campaign, check_site
 from ..errors import Problem, Problems
 from ..load.content import parse_campaign, parse_site
 from ..load.text import parse_yaml
@@ -193,9 +193,9 @@ def campaign_settings(
     pending: list[tuple[str, str, str, str]] | None = None,
 ) -> Response:  # fmt: skip
     """The form; after a save, what the build still says about campaign.yaml beside it."""
-    if problems is None:
+    if problems is None:  # its campaign's problems: only it is checked
         found = Problems(display_root=bench.options.content.resolve())
-        check_site(site, found, privacy_detector(site))
+        check_one_campaign(site, campaign, found)
         problems = [
             p
             for p in found
