@@ -375,6 +375,11 @@ def test_search_data_is_kept_for_unchanged_campaigns_and_made_again_for_an_edite
     made.clear()
     scratch.build(force=True)
     assert made == []  # every page again, no search data made again
+    kept = scratch.root / "cache/search/2024-test.js"
+    kept.write_bytes(kept.read_bytes()[:-40])  # cut short (a disk that failed)
+    scratch.build(force=True)
+    assert made == ["2024-test"]  # not trusted: made again
+    made.clear()
     fresh = tmp_path / "fresh"
     scratch.build(output=fresh, cache=tmp_path / "fresh-cache")
     assert sorted(made) == ["2023-test", "2024-test"]

@@ -254,11 +254,13 @@ class _Memo:
     key: bytes
 
     def read(self) -> bytes | None:
+        """The data kept under this key, if it is there and whole (a script's last line)."""
         try:
             with open(self.path, "rb") as fh:
-                return fh.read() if fh.readline() == self.key + b"\n" else None
+                data = fh.read() if fh.readline() == self.key + b"\n" else None
         except OSError:
             return None
+        return data if data is not None and data.endswith(b");\n") else None
 
     def write(self, data: bytes) -> None:
         atomic_write(self.path, self.key + b"\n" + data)
