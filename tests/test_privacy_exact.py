@@ -408,3 +408,25 @@ def test_records_scanned_in_workers_give_the_problems_of_one_process(
     assert pools == [2]  # forked workers scanned them
     assert forked == alone and kept == [1] * 9
     assert sum("ren-9/index.md" in p and "手机号码" in p for p in alone) == 2, alone
+
+
+def test_a_shared_private_value_comes_from_the_first_record_and_a_published_one_is_left(
+    scratch: Scratch,
+) -> None:
+    """The site's private values, gathered record by record: a value two records hold is
+    said to come from the first (in the order of the campaigns and their folders); a
+    value one record keeps private and another publishes (a contact person who is an
+    honouree herself) is left out rather than failing every build."""
+    from site_builder.errors import Problems
+    from site_builder.load.content import load_site
+
+    scratch.honoree("li-ce-shi", 联系方式=f'"{MOBILE}"', 联系人="王测试")
+    scratch.honoree("wang-ce-shi", text=record("王测试", 联系方式=f'"{MOBILE}"'))
+    scratch.honoree("zhao-ce-shi", text=record("赵测试", 状态="拟推荐", 联系人="孙联系"))
+    site = load_site(scratch.content, Problems(scratch.root))
+    assert site is not None
+    values = privacy.private_values(site)
+    assert values[MOBILE] == "li-ce-shi/index.md 联系方式"
+    assert "王测试" not in values  # wang-ce-shi's published name
+    assert values["孙联系"] == "zhao-ce-shi/index.md 联系人"  # a draft's private values count
+    assert values["王联系"] == "wang-ce-shi/index.md 联系人"

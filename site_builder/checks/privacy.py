@@ -325,15 +325,16 @@ def private_values(site: Site) -> dict[str, str]:
     equal some record's contact person) cannot be told apart from a leak, so it is
     left out rather than failing every build.
     """
-    public: set[str] = set()
+    published: list[frozenset[str]] = []
     found: dict[str, str] = {}
-    for campaign in site.campaigns:
-        for h in campaign.honorees:
-            private, published = h.normal_values
-            for norm, label in private.items():
-                found.setdefault(norm, f"{h.path.parent.name}/{h.path.name} {label}")
+    # Last record first, so the first record that names a value is where it comes from;
+    # a dictionary updated by each record's (not a value at a time: 8,000 at 2,000).
+    for campaign in reversed(site.campaigns):
+        for h in reversed(campaign.honorees):
+            found.update(h.private_sources)
             if h.is_public:
-                public |= published
+                published.append(h.normal_values[1])
+    public = frozenset().union(*published)
     return {v: src for v, src in found.items() if v not in public}
 
 

@@ -234,6 +234,7 @@ def read_entry(folder: Path, display_root: Path | None) -> Entry:
         source.story_html  # noqa: B018
         source.story_text  # noqa: B018
         source.normal_values  # noqa: B018
+        source.private_sources  # noqa: B018
         source.draft  # noqa: B018
         source.placeholders  # noqa: B018
     return Entry(source, list(found.items))

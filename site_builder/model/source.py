@@ -203,6 +203,14 @@ class HonoreeSource:
                     public.add(normalise(value).strip())
         return private, frozenset(public)
 
+    @functools.cached_property
+    def private_sources(self) -> dict[str, str]:
+        """Each private value of ``normal_values`` → where it comes from, as the privacy
+        messages name it ("li-ming/index.md 联系方式"); kept by the record cache, so the
+        site's private values are gathered dictionary by dictionary."""
+        where = f"{self.folder.name}/{RECORD_FILE}"
+        return {norm: f"{where} {label}" for norm, label in self.normal_values[0].items()}
+
     def field_line(self, key: str) -> int | None:
         """The line of a record field, whichever accepted key (name or label) was written."""
         return key_line(self.doc, Record, key)
