@@ -132,19 +132,6 @@ class RecordCache:
             return None
         return (path, st.st_size, st.st_mtime_ns)
 
-    def get(self, path: Path) -> Entry | None:
-        key = self.key(path)
-        if key is None or key not in self.entries:
-            return None
-        self.used.add(key)
-        return self.entries[key]
-
-    def put(self, path: Path, entry: Entry) -> None:
-        key = self.key(path)
-        if key is not None:
-            self._keep(key, entry)
-            self.used.add(key)
-
     def _keep(self, key: tuple[str, int, int], entry: Entry) -> None:
         self.entries[key] = entry
         if time.time_ns() - key[2] < RACY_NS:
@@ -152,15 +139,17 @@ class RecordCache:
 
     def load_honoree(self, folder: Path, problems: Problems) -> HonoreeSource | None:
         """``load_honoree`` through the cache: a file unchanged since it was cached is not read."""
-        path = folder / RECORD_FILE
-        entry = self.get(path)
+        key = self.key(folder / RECORD_FILE)  # once: the reading is kept under what was seen
+        entry = self.entries.get(key) if key is not None else None
         if entry is None:
             entry = read_entry(folder, problems.display_root)
-            self.put(path, entry)
+            if key is not None:
+                self._keep(key, entry)
+        if key is not None:
+            self.used.add(key)
         problems.items.extend(entry.problems)
         if entry.source is not None:
             entry.source.scans = entry.scans
-            key = self.key(path)
             trusted = key is not None and key not in self.racy
             entry.source.stamp = f"{key[1]}:{key[2]}" if key is not None and trusted else None
         return entry.source
