@@ -20,14 +20,17 @@ from .conftest import Scratch, record
 def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:
     stop = threading.Event()
     batches: list[set[Path]] = []
+    watching = threading.Event()
 
     def consume() -> None:
         for batch in changes([tmp_path], stop, debounce_ms=150):
-            batches.append(batch)
+            watching.set()  # the first batch is empty: the watcher runs from then on
+            if batch:
+                batches.append(batch)
 
     thread = threading.Thread(target=consume, daemon=True)
     thread.start()
-    time.sleep(0.5)  # let the watcher start
+    assert watching.wait(timeout=30)
     for i in range(5):
         (tmp_path / f"f{i}.md").write_text(str(i))
         time.sleep(0.02)
@@ -39,6 +42,43 @@ def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:
     thread.join(timeout=5)
     assert len(batches) == 1
     assert {p.name for p in batches[0]} == {f"f{i}.md" for i in range(5)}
+
+
+def test_a_save_during_the_first_rendering_is_not_lost(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first rendering of an archive takes seconds, and nothing watches the files
+    yet: a story saved meanwhile is found once the watcher runs, and rendered."""
+    from site_builder.dev import serve
+
+    scratch.honoree("li-ce-shi")
+    story = scratch.campaign / "honorees/li-ce-shi/index.md"
+    real = serve.DevSite.rebuild
+
+    def rebuild(self: DevSite, changed: object = None) -> None:
+        real(self, changed)  # type: ignore[arg-type]
+        if self.rebuilds == 1:  # saved just as the first rendering ends, before any watcher
+            story.write_text(story.read_text("utf-8") + "\n首次生成时保存的一句。\n", "utf-8")
+
+    monkeypatch.setattr(serve.DevSite, "rebuild", rebuild)
+    server = serve.start(
+        BuildOptions(content=scratch.content, cache=scratch.root / "cache"), port=0, log=print
+    )
+    try:
+        state = server.site.state
+
+        def shown() -> bool:
+            return any(
+                "首次生成时保存的一句" in data.decode(errors="replace")
+                for name, data in state.files.items()
+                if name.endswith("li-ce-shi/index.html")
+            )
+
+        with state.cond:  # bounded: once the watcher runs, the save is found
+            assert state.cond.wait_for(shown, timeout=60)
+        assert server.site.rebuilds == 2  # the first rendering, then the save's
+    finally:
+        server.shutdown()
 
 
 def test_dev_site_rebuilds_incrementally_and_recovers_from_errors(scratch: Scratch) -> None:

@@ -36,6 +36,7 @@ from ..pipeline import BuildOptions, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
 from ..workers import NOT_INHERITED
+from ..write.fingerprint import walk
 from .handler import make_handler
 from .phone import PhonePreview, lan_addresses
 from .state import DevState
@@ -140,6 +141,16 @@ class DevSite:
         )
 
 
+def _listing(options: BuildOptions) -> dict[Path, tuple[int, int]]:
+    """Every watched file → (size, modification time)."""
+    return {root / rel: stat for root in watch_paths(options) for rel, stat in walk(root).items()}
+
+
+def _differ(before: dict[Path, tuple[int, int]], now: dict[Path, tuple[int, int]]) -> set[Path]:
+    """Files added, removed or changed between two listings."""
+    return {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+
+
 def watch_paths(options: BuildOptions) -> list[Path]:
     paths = [options.content.resolve()]
     if options.themes_dir.is_dir():
@@ -158,7 +169,7 @@ def changes(
         step=debounce_ms,
         stop_event=stop,
         rust_timeout=200,
-        yield_on_timeout=False,
+        yield_on_timeout=True,  # an empty batch first: the watcher is running from then on
     ):
         yield {
             Path(p)
@@ -250,6 +261,10 @@ def start(
     stop = threading.Event()
 
     def loop() -> None:
+        # What is saved while nothing watches yet (the first rendering: seconds for an
+        # archive) is found by comparing the files with a listing taken before it, once
+        # the watcher runs; so is what changes while watching is started again.
+        before: dict[Path, tuple[int, int]] | None = _listing(options)
         site.rebuild()
         # rebuild() never raises; if watching itself fails (a folder removed and put back),
         # watch again rather than leave a server that no longer notices saves. With no
@@ -262,15 +277,20 @@ def start(
                 for batch in changes(paths, stop, recursive=not waiting):
                     if waiting:
                         if options.content.is_dir():
+                            before = _listing(options)
                             site.rebuild()
                             break  # watch content/ from now on
                         continue
+                    if before is not None:
+                        batch |= _differ(before, _listing(options))
+                        before = None
                     if batch:
                         site.rebuild(batch)
                 else:
                     return  # stopped
             except Exception as exc:
                 log(f"监视文件变化时出错（{exc}），1 秒后重试。")
+                before = _listing(options)
                 stop.wait(1.0)
 
     thread = threading.Thread(target=loop, daemon=True)
