@@ -134,3 +134,49 @@ def _lines(said: list[str], n: int) -> bool:
             return len(said) == n
         time.sleep(0.1)
     return False
+
+
+def test_a_portrait_dropped_into_a_folder_appears_in_the_running_preview(
+    tmp_path: Path,
+) -> None:
+    """The officer copies portrait.jpg into a person's folder with Explorer while the
+    preview runs; index.md does not change. The record kept in memory lists its folder
+    again at the next rebuild, so the page shows the photo (it once waited for a
+    restart, and a photo taken away was then said to be missing)."""
+    import shutil
+
+    from site_builder.dev.serve import start
+    from site_builder.options import BuildOptions
+
+    from .test_workbench_settings import ROOT
+
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
+    folder = tmp_path / "content" / JZ / "honorees/dong-peng"
+    record = folder / "index.md"
+    text = record.read_text("utf-8")
+    start_at = text.index("证件照:")
+    end_at = text.index("工作照:")
+    assert "portrait.jpg" in text[start_at:end_at]
+    record.write_text(text[:start_at] + text[end_at:], "utf-8")  # the default name, unnamed
+    (folder / "portrait.jpg").rename(tmp_path / "portrait.jpg")
+    said: list[str] = []
+    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    server = start(options, port=0, log=said.append)
+    try:
+        assert server.wait_ready(timeout=120) and not server.site.state.problems
+        state = server.site.state
+        page = f"{JZ}/dong-peng/index.html"
+        assert 'class="portrait"' not in state.files[page].decode()
+        shutil.copy(tmp_path / "portrait.jpg", folder / "portrait.jpg")
+        with state.cond:  # bounded: the watcher sees the new file within moments
+            assert state.cond.wait_for(
+                lambda: 'class="portrait"' in state.files[page].decode(), timeout=60
+            ), said
+        (folder / "portrait.jpg").unlink()
+        with state.cond:
+            assert state.cond.wait_for(
+                lambda: 'class="portrait"' not in state.files[page].decode(), timeout=60
+            ), said
+        assert not state.problems, state.problems
+    finally:
+        server.shutdown()

@@ -150,6 +150,9 @@ class RecordCache:
         problems.items.extend(entry.problems)
         if entry.source is not None:
             entry.source.scans = entry.scans
+            # The photos beside index.md come and go without it changing: a reading kept
+            # in memory (the preview's, the workbench's) lists its folder again each build.
+            entry.source.__dict__.pop("names", None)
             trusted = key is not None and key not in self.racy
             entry.source.stamp = f"{key[1]}:{key[2]}" if key is not None and trusted else None
         return entry.source
