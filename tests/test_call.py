@@ -147,6 +147,13 @@ def test_the_notice_board_poster_lists_everyone_and_opens_the_online_notice(
     last = next(iter(pdf.pages[-1].images)).image
     (found,) = zxingcpp.read_barcodes(last)
     assert found.text == address
+    # The page printed from the PDF is the PNG's page with hardly a speck (JPEG inside).
+    from PIL import ImageChops
+
+    first = next(iter(pdf.pages[0].images)).image.convert("L")
+    with Image.open(board / "board-a4.png") as png:
+        off = ImageChops.difference(png.convert("L"), first).histogram()
+    assert sum(off[16:]) < 500, sum(off[16:])  # of 2,174,960 pixels
 
 
 def test_a_board_lets_go_of_its_pages_once_drawn(tmp_path: Path) -> None:

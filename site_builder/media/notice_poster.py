@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .call_poster import FIXED_DATES
+from .call_poster import FIXED_DATES, PDF_QUALITY
 from .posters import name_lines
 from .qr import qr_image
 
@@ -167,6 +167,7 @@ def draw_files(made_from: bytes, kinds: list[str]) -> list[bytes]:
                 out,
                 format="PDF",
                 resolution=150.0,
+                quality=PDF_QUALITY,
                 **FIXED_DATES,
                 save_all=True,
                 append_images=pages[1:],
