@@ -54,6 +54,34 @@ def test_records_unchanged_are_not_parsed_again(tmp_path: Path, monkeypatch) -> 
     assert reads == ["shen-li"]
 
 
+def test_a_workbench_started_again_reads_its_records_from_the_cache(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The officer starts serve every morning: the workbench's first page unpickles the
+    records its last run kept (its own cache folder) instead of parsing every one."""
+    from site_builder.load import cache
+    from site_builder.workbench.app import Workbench
+
+    from .test_workbench_settings import ORIGIN, TOKEN
+
+    bench = jiaozuo_bench(tmp_path)
+    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
+    for path in (bench.options.content / JZ / "honorees").glob("*/index.md"):
+        os.utime(path, ns=(old, old))
+    assert bench.handle("GET", f"{JZ}/", {}, None).status == 200
+    assert list((bench.options.cache_dir / "workbench" / "records").glob("*.pickle"))
+    reads: list[str] = []
+    real = cache.load_honoree
+    monkeypatch.setattr(
+        cache,
+        "load_honoree",
+        lambda folder, problems: reads.append(folder.name) or real(folder, problems),
+    )
+    again = Workbench(bench.options, TOKEN, {ORIGIN})
+    page = soup(again.handle("GET", f"{JZ}/", {}, None).body).get_text()
+    assert reads == [] and "沈丽" in page
+
+
 def test_the_record_form_finds_private_values_of_other_campaigns(tmp_path: Path) -> None:
     """The form and the campaign page check only their own campaign (a tenth of the time
     at 2,000 records), but for the private values of every campaign: an address from

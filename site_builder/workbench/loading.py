@@ -5,7 +5,9 @@ problems of each record). Read from the files each time, an archive of 2,000 rec
 took seconds a request, twice a save (the save, then the page it leads to), while the
 preview rebuilt beside it. The records come from a record cache instead, as the build's
 do: a record is parsed again only when its file changed (path, size and modification
-time), so what a request sees is always what is on disk.
+time), so what a request sees is always what is on disk. The cache is kept on disk too
+(its own folder, messages being worded relative to content/): the first request after
+the workbench starts again unpickles the records instead of parsing 2,000 (4.3 s).
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ class SiteLoader:
     def __init__(self, content: Path, cache_dir: Path) -> None:
         self.content = content
         self.display_root = content.resolve()
-        # In memory only: this folder is never written (``save`` is not called).
-        self.records = RecordCache(cache_dir / "workbench" / "records", self.display_root)
+        self.records = RecordCache(cache_dir / "workbench", self.display_root)
         self.lock = threading.Lock()  # pages are served on several threads
 
     def load(self) -> tuple[Site | None, Problems]:
@@ -35,5 +36,7 @@ class SiteLoader:
             # half the time); later ones find them all cached and fork nothing.
             self.records.prefetch(self.content)
             site = load_site(self.content, problems, self.records.load_honoree)
-            self.records.forget_unused()
+            # Written only for campaigns whose records changed (or gained a scan); then
+            # only what this request used is kept in memory.
+            self.records.save()
         return site, problems
