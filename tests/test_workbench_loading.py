@@ -208,3 +208,48 @@ def test_a_portrait_dropped_into_a_folder_appears_in_the_running_preview(
         assert not state.problems, state.problems
     finally:
         server.shutdown()
+
+
+def test_serve_reads_the_workbench_records_once_the_preview_is_ready(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The first time serve runs on an archive, the workbench's records are read in the
+    background once the preview is ready: the officer's first workbench page parses
+    none of them."""
+    import shutil
+
+    from site_builder.dev.serve import start
+    from site_builder.load import cache
+    from site_builder.options import BuildOptions
+
+    from .test_workbench_settings import ORIGIN, ROOT, TOKEN
+
+    shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
+    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
+    for path in (tmp_path / "content").rglob("index.md"):
+        os.utime(path, ns=(old, old))
+    options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
+    server = start(options, port=0, log=lambda _: None)
+    try:
+        assert server.wait_ready(timeout=120)
+        bench = server.workbench
+        assert bench is not None
+        for _ in range(600):  # bounded: the background reading starts within moments
+            if bench.loader.records.entries:
+                break
+            time.sleep(0.1)
+        with bench.loader.lock:  # held while it reads: now it is done
+            assert bench.loader.records.entries
+        bench.token = TOKEN
+        bench.origins.add(ORIGIN)
+        reads: list[str] = []
+        real = cache.load_honoree
+        monkeypatch.setattr(
+            cache,
+            "load_honoree",
+            lambda folder, problems: reads.append(folder.name) or real(folder, problems),
+        )
+        page = soup(bench.handle("GET", f"{JZ}/", {}, None).body).get_text()
+        assert reads == [] and "沈丽" in page
+    finally:
+        server.shutdown()
