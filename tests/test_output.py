@@ -186,3 +186,24 @@ def test_a_set_aside_output_is_never_written_through_a_link_and_may_fail(
     monkeypatch.undo()
     scratch.build(output=scratch.root / "fresh", cache=scratch.root / "cache-fresh")
     assert scratch.tree() == _files(scratch.root / "fresh")
+
+
+def test_the_fingerprint_walk_lists_files_as_os_walk_would(tmp_path: Path) -> None:
+    """What the no-op check and output/'s digest are made of: every file, hidden files
+    included, folder by folder in sorted order, hidden folders and __pycache__ left out,
+    and a link to a folder (even one that loops back) not followed."""
+    from site_builder.write.fingerprint import walk
+
+    for rel in ["b/z.md", "b/a/y.md", "a.txt", ".hidden-file", ".git/x", "__pycache__/c.pyc"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel, "utf-8")
+    (tmp_path / "b/a/loop").symlink_to(tmp_path / "b", target_is_directory=True)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    expected = []
+    for folder, dirs, files in os.walk(tmp_path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        rel = Path(folder).relative_to(tmp_path).as_posix()
+        expected += [name if rel == "." else f"{rel}/{name}" for name in sorted(files)]
+    assert list(walk(tmp_path)) == expected
+    assert expected == [".hidden-file", "a.txt", "link.txt", "b/z.md", "b/a/y.md"]
+    assert walk(tmp_path / "missing") == {}
