@@ -63,6 +63,7 @@ class RecordCache:
         # such an entry serve this build only ("racy git"). A build's cache on disk is
         # read seconds later at the soonest and keeps them.
         self.racy: set[tuple[str, int, int]] = set()
+        self.readings = 0  # records read from their files (not the cache) by this process
         for path in sorted(self.folder.glob("*.pickle")):
             try:
                 with open(path, "rb") as fh, _collector_paused():
@@ -134,6 +135,7 @@ class RecordCache:
 
     def _keep(self, key: tuple[str, int, int], entry: Entry) -> None:
         self.entries[key] = entry
+        self.readings += 1
         if time.time_ns() - key[2] < RACY_NS:
             self.racy.add(key)
 

@@ -20,6 +20,8 @@ from ..load.cache import RecordCache
 from ..load.content import load_site
 from ..model.source import Site
 
+SAVE_FROM = 64  # records read from their files since the cache was last written
+
 
 class SiteLoader:
     def __init__(self, content: Path, cache_dir: Path) -> None:
@@ -27,6 +29,8 @@ class SiteLoader:
         self.display_root = content.resolve()
         self.records = RecordCache(cache_dir / "workbench", self.display_root)
         self.lock = threading.Lock()  # pages are served on several threads
+        self.saved_at = 0  # ``records.readings`` when the cache was last written
+        self.first = True
 
     def load(self) -> tuple[Site | None, Problems]:
         problems = Problems(display_root=self.display_root)
@@ -36,7 +40,15 @@ class SiteLoader:
             # half the time); later ones find them all cached and fork nothing.
             self.records.prefetch(self.content)
             site = load_site(self.content, problems, self.records.load_honoree)
-            # Written only for campaigns whose records changed (or gained a scan); then
-            # only what this request used is kept in memory.
-            self.records.save()
+            fresh = self.records.readings - self.saved_at
+            first, self.first = self.first, False
+            if fresh and (first or fresh >= SAVE_FROM):
+                # What the first request read, or many records read since (a folder of
+                # records copied in): kept on disk for the next start. Not after each
+                # 保存: writing its campaign's records again would be on the way to the
+                # preview's rebuild.
+                self.records.save()
+                self.saved_at = self.records.readings
+            else:
+                self.records.forget_unused()
         return site, problems
