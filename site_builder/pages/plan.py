@@ -27,7 +27,7 @@ from ..media.images import ImageStore
 from ..media.qr import QrCache
 from ..model import urls
 from ..model.config import SiteConfig
-from ..model.source import HONOREES_DIR, Site
+from ..model.source import HONOREES_DIR, Campaign, Site
 from ..write.atomic import atomic_write
 from ..write.fingerprint import package_digest
 from .hosting import headers_file, nginx_snippet, robots_txt, sitemap_xml
@@ -101,6 +101,10 @@ class Planning:
     # call's posters, and files made at planning (the blank forms) are kept beside them.
     images: ImageStore
 
+    def source(self, campaign: PublicCampaign) -> Campaign:
+        """The campaign as loaded (its settings, every record) behind its public model."""
+        return next(s for s in self.site.campaigns if s.id == campaign.id)
+
 
 PageType = Callable[[Planning], Iterable[Output]]
 
@@ -146,7 +150,7 @@ def call_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     from .public import CALL_FORMS
 
     assert c.call is not None
-    source = next(s for s in p.site.campaigns if s.id == c.id)
+    source = p.source(c)
     yield _page(
         "call", c.call.url, Template("call.html", {"campaign": c, "call": c.call}), (), c.id
     )
@@ -175,7 +179,7 @@ def board_outputs(p: Planning, c: PublicCampaign) -> Iterator[Output]:
     font = str(find_font(p.site.config.poster_font, p.site.root))
     texts = notice_poster.texts(c.notice, p.site.config.base_url + c.notice.url, font)
     files = [(c.notice.url + name, kind) for name, kind in notice_poster.POSTERS]
-    source = next(s for s in p.site.campaigns if s.id == c.id)
+    source = p.source(c)
     for path, make in _drawn(p, notice_poster, texts, files, source.path):
         yield Output(path, "download", make, records=(f"{c.id}/{HONOREES_DIR}/",), campaign=c.id)
 
@@ -271,7 +275,7 @@ def _search_memo(p: Planning, campaign: PublicCampaign) -> _Memo | None:
     campaign's settings, the package, each record's folder and file as the record cache
     read it (``HonoreeSource.stamp``). None when a record was read otherwise, or too soon
     after it was written to be told from a second write of the same size."""
-    source = next(s for s in p.site.campaigns if s.id == campaign.id)
+    source = p.source(campaign)
     if any(h.stamp is None for h in source.honorees):
         return None
     key = hashlib.sha256(f"{package_digest()}|{source.folder}".encode())
