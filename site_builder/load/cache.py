@@ -155,8 +155,8 @@ class RecordCache:
             # The photos beside index.md come and go without it changing: a reading kept
             # in memory (the preview's, the workbench's) lists its folder again each build.
             entry.source.__dict__.pop("names", None)
-            trusted = key is not None and key not in self.racy
-            entry.source.stamp = f"{key[1]}:{key[2]}" if key is not None and trusted else None
+            # Not for a reading too soon after the file was written (``racy``).
+            entry.source.stamp = None if key is None or key in self.racy else f"{key[1]}:{key[2]}"
         return entry.source
 
     @staticmethod
