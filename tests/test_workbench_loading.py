@@ -13,6 +13,29 @@ from .test_workbench_settings import jiaozuo_bench, soup
 JZ = "2024-jiaozuo-xinjiuye"
 
 
+def _written_an_hour_ago(content: Path) -> int:
+    """Every record's file dated an hour back (nothing racy about them for the record
+    cache, however fast the machine); that time, in nanoseconds."""
+    old = time.time_ns() - 3600 * 10**9
+    for path in content.rglob("index.md"):
+        os.utime(path, ns=(old, old))
+    return old
+
+
+def _parsed(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The folders whose index.md the record cache parses from now on, in order."""
+    from site_builder.load import cache
+
+    reads: list[str] = []
+    real = cache.load_honoree
+    monkeypatch.setattr(
+        cache,
+        "load_honoree",
+        lambda folder, problems: reads.append(folder.name) or real(folder, problems),
+    )
+    return reads
+
+
 def _status(page: bytes) -> str:
     return soup(page).select_one("#f-status option[selected]").get_text()
 
@@ -32,20 +55,11 @@ def test_a_record_written_again_within_the_same_tick_is_read_again(tmp_path: Pat
 
 
 def test_records_unchanged_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from site_builder.load import cache
 
     bench = jiaozuo_bench(tmp_path)
-    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
-    for path in (bench.options.content / JZ / "honorees").glob("*/index.md"):
-        os.utime(path, ns=(old, old))
+    _written_an_hour_ago(bench.options.content)
     bench.handle("GET", f"{JZ}/", {}, None)
-    reads: list[str] = []
-    real = cache.load_honoree
-    monkeypatch.setattr(
-        cache,
-        "load_honoree",
-        lambda folder, problems: reads.append(folder.name) or real(folder, problems),
-    )
+    reads = _parsed(monkeypatch)
     bench.handle("GET", f"{JZ}/", {}, None)
     assert reads == []
     record = bench.options.content / JZ / "honorees/shen-li/index.md"
@@ -61,15 +75,12 @@ def test_a_workbench_started_again_reads_its_records_from_the_cache(
     records its last run kept (its own cache folder) instead of parsing every one. A
     保存 does not write that cache on its way (it would delay the preview): a record
     edited since is parsed again at the next start, and only it."""
-    from site_builder.load import cache
     from site_builder.workbench.app import Workbench
 
     from .test_workbench_settings import ORIGIN, TOKEN
 
     bench = jiaozuo_bench(tmp_path)
-    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
-    for path in (bench.options.content / JZ / "honorees").glob("*/index.md"):
-        os.utime(path, ns=(old, old))
+    old = _written_an_hour_ago(bench.options.content)
     assert bench.handle("GET", f"{JZ}/", {}, None).status == 200
     kept = {
         p: p.stat().st_mtime_ns for p in (bench.options.cache_dir / "workbench").rglob("*.pickle")
@@ -81,13 +92,7 @@ def test_a_workbench_started_again_reads_its_records_from_the_cache(
     assert "补充一句" in bench.handle("GET", f"{JZ}/shen-li/", {}, None).body.decode()
     assert {p: p.stat().st_mtime_ns for p in kept} == kept
     os.utime(record, ns=(old, old))
-    reads: list[str] = []
-    real = cache.load_honoree
-    monkeypatch.setattr(
-        cache,
-        "load_honoree",
-        lambda folder, problems: reads.append(folder.name) or real(folder, problems),
-    )
+    reads = _parsed(monkeypatch)
     again = Workbench(bench.options, TOKEN, {ORIGIN})
     page = soup(again.handle("GET", f"{JZ}/", {}, None).body).get_text()
     assert reads == ["shen-li"] and "沈丽" in page  # only the record edited since
@@ -230,15 +235,12 @@ def test_serve_reads_the_workbench_records_once_the_preview_is_ready(
     import shutil
 
     from site_builder.dev.serve import start
-    from site_builder.load import cache
     from site_builder.options import BuildOptions
 
     from .test_workbench_settings import ORIGIN, ROOT, TOKEN
 
     shutil.copytree(ROOT / "examples/jiaozuo-2024/content", tmp_path / "content")
-    old = time.time_ns() - 3600 * 10**9  # written an hour ago: nothing racy about them
-    for path in (tmp_path / "content").rglob("index.md"):
-        os.utime(path, ns=(old, old))
+    _written_an_hour_ago(tmp_path / "content")
     options = BuildOptions(content=tmp_path / "content", cache=tmp_path / "cache")
     server = start(options, port=0, log=lambda _: None)
     try:
@@ -253,13 +255,7 @@ def test_serve_reads_the_workbench_records_once_the_preview_is_ready(
             assert bench.loader.records.entries
         bench.token = TOKEN
         bench.origins.add(ORIGIN)
-        reads: list[str] = []
-        real = cache.load_honoree
-        monkeypatch.setattr(
-            cache,
-            "load_honoree",
-            lambda folder, problems: reads.append(folder.name) or real(folder, problems),
-        )
+        reads = _parsed(monkeypatch)
         page = soup(bench.handle("GET", f"{JZ}/", {}, None).body).get_text()
         assert reads == [] and "沈丽" in page
     finally:
