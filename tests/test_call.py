@@ -156,6 +156,19 @@ def test_the_notice_board_poster_lists_everyone_and_opens_the_online_notice(
     assert sum(off[16:]) < 500, sum(off[16:])  # of 2,174,960 pixels
 
 
+def _board_texts(rows: list[list[str]], tmp_path: Path) -> dict[str, object]:
+    """What a 公示 board is drawn from (``notice_poster.texts``' fields), with ``rows``."""
+    from site_builder.media.fonts import find_font
+
+    return {
+        "title": "测试市“最美劳动者”拟推荐人选的公示（示例）", "intro": "现予以公示。",
+        "period": "2024年3月28日至4月3日", "headers": ["序号", "姓名", "推荐单位", "类别"],
+        "rows": rows, "channels": ["电话：0391-0000000"], "issuers": ["测试市总工会"],
+        "issued": "2024年3月27日", "url": "https://www.example.org/notice/",
+        "font": str(find_font(None, tmp_path)),
+    }  # fmt: skip
+
+
 def test_a_board_lets_go_of_its_pages_once_drawn(tmp_path: Path) -> None:
     """Pillow's PDF writer leaves every page in a reference cycle, freed only when the
     garbage collector happens to run: an image worker drawing the twenty boards of a
@@ -167,17 +180,10 @@ def test_a_board_lets_go_of_its_pages_once_drawn(tmp_path: Path) -> None:
     import pypdf
     from PIL import Image
 
-    from site_builder.media.fonts import find_font
     from site_builder.media.notice_poster import draw_files
 
     rows = [[str(i), f"测试{i}", "甲县总工会", "快递员"] for i in range(1, 61)]
-    texts = {
-        "title": "测试市“最美劳动者”拟推荐人选的公示（示例）", "intro": "现予以公示。",
-        "period": "2024年3月28日至4月3日", "headers": ["序号", "姓名", "推荐单位", "类别"],
-        "rows": rows, "channels": ["电话：0391-0000000"], "issuers": ["测试市总工会"],
-        "issued": "2024年3月27日", "url": "https://www.example.org/notice/",
-        "font": str(find_font(None, tmp_path)),
-    }  # fmt: skip
+    texts = _board_texts(rows, tmp_path)
 
     def images() -> int:
         return sum(isinstance(o, Image.Image) for o in gc.get_objects())
@@ -205,7 +211,6 @@ def test_a_board_drawn_a_character_at_a_time_has_the_pixels_of_whole_texts(
     import re
 
     from site_builder.media import notice_poster
-    from site_builder.media.fonts import find_font
 
     family, given = "周杨韩宋萧李王张刘陈", "英涛娟杰艳红燕静伟磊"
     rows = [
@@ -215,13 +220,7 @@ def test_a_board_drawn_a_character_at_a_time_has_the_pixels_of_whole_texts(
     ]  # fmt: skip
     rows[3][1] = "阿卜杜热合曼·买买提艾力"
     rows[4][2] = "ABC Vantage 科技有限公司（示例）"
-    texts = {
-        "title": "测试市“最美劳动者”拟推荐人选的公示（示例）", "intro": "现予以公示。",
-        "period": "2024年3月28日至4月3日", "headers": ["序号", "姓名", "推荐单位", "类别"],
-        "rows": rows, "channels": ["电话：0391-0000000"], "issuers": ["测试市总工会"],
-        "issued": "2024年3月27日", "url": "https://www.example.org/notice/",
-        "font": str(find_font(None, tmp_path)),
-    }  # fmt: skip
+    texts = _board_texts(rows, tmp_path)
     by_character = [page.tobytes() for page in notice_poster._pages(texts)]
     monkeypatch.setattr(notice_poster, "_IDEOGRAPHS", re.compile("(?!)"))  # never: whole texts
     whole = [page.tobytes() for page in notice_poster._pages(texts)]
