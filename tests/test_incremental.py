@@ -335,6 +335,26 @@ def test_a_cached_record_keeps_its_story_and_pickling_does_not_double_it(
     assert all(isinstance(t, str) for t in (again.story, again.story_html, again.story_text))
 
 
+def test_a_cached_record_comes_back_with_its_folder_and_path(scratch: Scratch) -> None:
+    """The folder goes into the cache as text and ``path`` not at all (a pickled Path is
+    slow to rebuild): both come back as the same paths, whatever the folder's depth."""
+    import pickle
+
+    from site_builder.errors import Problems
+    from site_builder.load.content import load_honoree
+
+    read = load_honoree(scratch.honoree("li-ce-shi"), Problems(None))
+    assert read is not None and read.path == read.folder / "index.md"
+    for folder in (read.folder, Path(read.folder.name), Path(read.folder.anchor) / "p1"):
+        read.folder = folder
+        read.__dict__.pop("path", None)
+        packed = pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
+        assert b"PosixPath" not in packed and b"WindowsPath" not in packed
+        again = pickle.loads(packed)
+        assert type(again.folder) is type(folder) and again.folder == folder
+        assert again.path == folder / "index.md" and again.slug == read.slug
+
+
 def _search_data(output: Path) -> dict[str, bytes]:
     found = {p.parent.name: p.read_bytes() for p in output.glob("assets/*/search.*.js")}
     assert found, "no search data in output/"

@@ -147,9 +147,13 @@ class HonoreeSource:
     # The story, as written and as rendered, goes into the pickle as UTF-8 bytes: pickling
     # a str keeps a UTF-8 copy inside the string for as long as it lives, which after
     # saving the cache of 10,000 records was 110 MiB more for the rest of the build.
+    # The folder goes in as text and ``path`` not at all: a pickled Path is rebuilt from
+    # its parts one by one, two of them were a third of the time of unpickling a record.
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("names", None)
+        state.pop("path", None)
+        state["folder"] = str(self.folder)
         state["stamp"] = None  # set again by the cache that hands it out
         if "doc" in state:
             state[_PACKED_DOC] = pickle.dumps(state.pop("doc"), pickle.HIGHEST_PROTOCOL)
@@ -162,6 +166,8 @@ class HonoreeSource:
         for key in _STORY_TEXTS:
             if isinstance(state.get(key), bytes):
                 state[key] = state[key].decode("utf-8", "surrogatepass")
+        if isinstance(state.get("folder"), str):
+            state["folder"] = _record_folder(state["folder"])
         self.__dict__.update(state)
 
     def __getattr__(self, name: str) -> Any:
@@ -214,6 +220,18 @@ class HonoreeSource:
     def field_line(self, key: str) -> int | None:
         """The line of a record field, whichever accepted key (name or label) was written."""
         return key_line(self.doc, Record, key)
+
+
+def _record_folder(folder: str) -> Path:
+    """A record's folder from its text, joined to its honorees/ folder made once: a Path
+    of a whole path parses every part, a join only the last."""
+    parent, _, name = folder.rpartition(os.sep)
+    return _honorees_folder(parent) / name if parent else Path(folder)
+
+
+@functools.lru_cache(maxsize=64)
+def _honorees_folder(folder: str) -> Path:
+    return Path(folder)
 
 
 @dataclass
