@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,10 +81,15 @@ class Rendering(Prepared):
     linked: dict[str, Path] = field(default_factory=dict)  # output name → cache file
 
 
-def prepare(options: BuildOptions, records: RecordCache | None = None) -> Prepared:
+def prepare(
+    options: BuildOptions,
+    records: RecordCache | None = None,
+    files: Mapping[str, tuple[int, int]] | None = None,
+) -> Prepared:
     """Load, validate across files (photos opened) and plan the site; raises ContentError
     with every problem found. ``records``: a record cache kept by a long-running caller
-    (the preview), instead of the one read from the cache folder."""
+    (the preview), instead of the one read from the cache folder; ``files``: content/ as
+    the caller has just walked it (``fingerprint.walk``), so it is not looked at again."""
     problems = Problems(display_root=options.display_root or Path.cwd())
 
     # 1. Load every file (records unchanged since the last build come from the cache),
@@ -98,7 +103,7 @@ def prepare(options: BuildOptions, records: RecordCache | None = None) -> Prepar
             records.save()  # what was read stays cached for the build after the fix
         problems.raise_if_errors()
 
-    records.prefetch(options.content)
+    records.prefetch(options.content, files)
     site = load_site(options.content, problems, records.load_honoree)
     detector = privacy_detector(site) if site is not None else Detector()
     facts = check_site(site, problems, detector) if site is not None else {}
@@ -131,15 +136,16 @@ def render(
     changed: Iterable[Path] | None = None,
     only: Callable[[str], bool] | None = None,
     records: RecordCache | None = None,
+    files: Mapping[str, tuple[int, int]] | None = None,
 ) -> Rendering:
     """Load, validate, plan, process images and render; raises ContentError with every problem.
 
     ``changed`` (the files changed since the last rendering) limits the pages rendered
     again to those the plan says show them; ``only`` names the pages to render outright.
     Pages left out are listed in ``rendered.skipped``: the caller has them already.
-    ``records``: see ``prepare``.
+    ``records``, ``files``: see ``prepare``.
     """
-    prepared = prepare(options, records)
+    prepared = prepare(options, records, files)
     plan, images, problems = prepared.plan, prepared.images, prepared.problems
     wanted = only or plan.affected(_relative(changed, options.content))
 
@@ -196,7 +202,7 @@ def build(
     #    start now and get ready while the pages render.
     workers = Gate.workers(len(files)) if changed is None else None
     try:
-        done = render(options, progress, changed)
+        done = render(options, progress, changed, files=files)
     except BaseException:
         if workers is not None:
             workers.shutdown(wait=False, cancel_futures=True)
@@ -205,7 +211,7 @@ def build(
     out = str(options.output)
     reused = {name for name in rendered.skipped if os.path.isfile(f"{out}/{name}")}
     if reused != rendered.skipped:  # a page the last build did not make after all
-        again = render(options, only=(rendered.skipped - reused).__contains__)
+        again = render(options, only=(rendered.skipped - reused).__contains__, files=files)
         rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
         rendered.pages += again.rendered.pages
     if not options.force and last is not None:

@@ -404,3 +404,37 @@ def test_search_data_is_kept_for_unchanged_campaigns_and_made_again_for_an_edite
     scratch.build(output=fresh, cache=tmp_path / "fresh-cache")
     assert sorted(made) == ["2023-test", "2024-test"]
     assert _search_data(scratch.output) == _search_data(fresh)
+
+
+def test_a_build_takes_the_records_and_their_photos_from_its_walk_of_content(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build walks content/ for its fingerprint; each record's key and the files in
+    its folder come from that walk: no record is looked up and no record folder listed a
+    second time (on Windows each is a file opened), and a portrait copied into a folder
+    since the last build is on its page."""
+    from PIL import Image
+
+    from site_builder.load.cache import RecordCache
+
+    _two_campaigns(scratch)
+    scratch.build()
+    folder = scratch.campaign / "honorees/wang-ce-shi"
+    Image.new("RGB", (500, 700), (200, 180, 160)).save(folder / "portrait.jpg")
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def listdir(path: str = ".") -> list[str]:
+        listed.append(os.fspath(path))
+        return real_listdir(path)
+
+    def looked_up(path: str) -> None:
+        raise AssertionError(f"{path} looked up again")
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(RecordCache, "_stat_key", staticmethod(looked_up))
+    scratch.build()
+    assert listed and not [p for p in listed if "honorees" in p]
+    assert list((scratch.output / "assets/2024-test/wang-ce-shi").glob("portrait-*.webp"))
+    monkeypatch.undo()
+    assert scratch.tree() == _full_build_tree(scratch, tmp_path)

@@ -23,7 +23,7 @@ import itertools
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -57,6 +57,9 @@ class RecordCache:
         self.used: set[tuple[str, int, int]] = set()
         self.loaded: dict[str, object] = {}  # file name → what it holds, to skip rewriting it
         self.keys: dict[str, tuple[str, int, int]] = {}  # absolute path → key, by prefetch
+        # Record folder (absolute) → the names of the files in it, when prefetch was given
+        # a listing of content/: then no folder is listed again for its photos.
+        self.listings: dict[str, tuple[str, ...]] = {}
         # Read within RACY_NS of their modification: a file written again as fast, to the
         # same size, keeps its time (file times tick in milliseconds), so a cache kept in
         # memory (the preview's, the workbench's, read again within milliseconds) lets
@@ -86,6 +89,7 @@ class RecordCache:
         cache kept in memory serves build after build; its entries stay)."""
         self.used = set()
         self.keys = {}
+        self.listings = {}
 
     def forget_unused(self) -> None:
         """Drop the entries this build did not use (an edited file's old reading) and the
@@ -99,16 +103,17 @@ class RecordCache:
         campaign = os.path.dirname(os.path.dirname(os.path.dirname(key[0])))
         return hashlib.sha256(campaign.encode()).hexdigest()[:16] + ".pickle"
 
-    def prefetch(self, content: Path) -> None:
+    def prefetch(self, content: Path, files: Mapping[str, tuple[int, int]] | None = None) -> None:
         """Look up every record, and read those the cache does not hold on every core at
         once. Parsing, validating and rendering the stories of an archive's records is
         most of a cold build; the results come back to this process, which then finds
-        them cached. The keys found here serve the build (no second stat of each file)."""
+        them cached. The keys found here serve the build (no second stat of each file).
+
+        ``files``: content/ as the build just walked it (relative path → size and
+        modification time, ``fingerprint.walk``): the records, their keys and the names in
+        their folders are taken from it, and no file is looked at again."""
         todo = []
-        for path in _records(os.path.abspath(content)):
-            key = self._stat_key(path)
-            if key is None:
-                continue
+        for path, key in self._lookups(os.path.abspath(content), files):
             self.keys[path] = key
             if key not in self.entries:
                 todo.append((key, Path(path).parent))
@@ -120,6 +125,31 @@ class RecordCache:
             read = pool.map(read_entry, folders, itertools.repeat(self.display_root), chunksize=16)
             for (key, _), entry in zip(todo, read, strict=True):
                 self._keep(key, entry)
+
+    def _lookups(
+        self, root: str, files: Mapping[str, tuple[int, int]] | None
+    ) -> Iterator[tuple[str, tuple[str, int, int]]]:
+        """Every record's path and key, sorted: from ``files`` (and their folders' names
+        into ``listings``), else from listing and looking at content/."""
+        if files is None:
+            for path in _records(root):
+                key = self._stat_key(path)
+                if key is not None:
+                    yield path, key
+            return
+        found = []
+        listings: dict[str, list[str]] = {}
+        for rel, (size, mtime) in files.items():
+            parts = rel.split("/")  # <campaign>/honorees/<folder>/<name>
+            if len(parts) != 4 or parts[1] != HONOREES_DIR:
+                continue
+            folder = os.path.join(root, *parts[:3])
+            listings.setdefault(folder, []).append(parts[3])
+            if parts[3] == RECORD_FILE:
+                found.append((os.path.join(folder, RECORD_FILE), (size, mtime)))
+        self.listings = {folder: tuple(sorted(names)) for folder, names in listings.items()}
+        for path, (size, mtime) in sorted(found):
+            yield path, (path, size, mtime)
 
     def key(self, path: Path) -> tuple[str, int, int] | None:
         absolute = os.path.abspath(path)
@@ -153,8 +183,13 @@ class RecordCache:
         if entry.source is not None:
             entry.source.scans = entry.scans
             # The photos beside index.md come and go without it changing: a reading kept
-            # in memory (the preview's, the workbench's) lists its folder again each build.
-            entry.source.__dict__.pop("names", None)
+            # in memory (the preview's, the workbench's) lists its folder again each build,
+            # unless this build's listing of content/ holds it.
+            names = self.listings.get(os.path.dirname(key[0])) if key is not None else None
+            if names is None:
+                entry.source.__dict__.pop("names", None)
+            else:
+                entry.source.names = names
             # Not for a reading too soon after the file was written (``racy``).
             entry.source.stamp = None if key is None or key in self.racy else f"{key[1]}:{key[2]}"
         return entry.source

@@ -201,9 +201,9 @@ def _folders(
     starts with a dot ("...", ".2024") but holds ``marker`` is named instead of silently
     left out."""
     found = []
-    with os.scandir(parent) as entries:
-        names = sorted(e.name for e in entries if e.is_dir())
-    for name in names:
+    with os.scandir(parent) as entries:  # a link is known from the listing: no lstat
+        names = sorted((e.name, e.is_symlink()) for e in entries if e.is_dir())
+    for name, linked in names:
         folder = parent / name
         if name.startswith("."):
             if (folder / marker).is_file():
@@ -217,7 +217,7 @@ def _folders(
             continue
         if marked_only and not (folder / marker).is_file():
             continue  # not a campaign: some other folder of the officer's
-        if not leaves(folder, parent, problems):
+        if not (linked and leaves(folder, parent, problems)):
             found.append(folder)
     return found
 
