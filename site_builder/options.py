@@ -19,6 +19,8 @@ class Since:
     files: dict[str, tuple[int, int]]  # content/ now: relative path → (size, mtime)
     settings: str  # fingerprint.settings_digest of themes, package and options
     inputs: str  # fingerprint.inputs of the two
+    # output/'s files as walked to recognise it (relative paths); empty if not walked
+    present: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -47,10 +49,12 @@ class BuildOptions:
         """The last build into ``output`` as remembered, and the inputs as they are now."""
         from .write import fingerprint
 
-        last = None if self.force else fingerprint.recall(self.cache_dir, self.output)
+        last, present = (
+            (None, frozenset()) if self.force else fingerprint.recall(self.cache_dir, self.output)
+        )
         files = fingerprint.walk(self.content)
         settings = self.settings()
-        return Since(last, files, settings, fingerprint.inputs(settings, files))
+        return Since(last, files, settings, fingerprint.inputs(settings, files), present)
 
     def up_to_date(self, since: Since | None = None) -> bool:
         """Whether the last build into ``output`` was made from exactly these inputs, and

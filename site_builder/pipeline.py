@@ -209,7 +209,12 @@ def build(
         raise
     rendered, images, problems = done.rendered, done.images, done.problems
     out = str(options.output)
-    reused = {name for name in rendered.skipped if os.path.isfile(f"{out}/{name}")}
+    # What output/ holds: the files walked to recognise it, when it is as the last build
+    # left it (no stat of each of an archive's thousands of pages again).
+    there: Callable[[str], bool] = (
+        since.present.__contains__ if last is not None else lambda n: os.path.isfile(f"{out}/{n}")
+    )
+    reused = set(filter(there, rendered.skipped))
     if reused != rendered.skipped:  # a page the last build did not make after all
         again = render(options, only=(rendered.skipped - reused).__contains__, files=files)
         rendered.files.update({k: v for k, v in again.rendered.files.items() if k not in reused})
@@ -219,7 +224,7 @@ def build(
         # holds already is that very file: it is linked like an unchanged page, and it
         # was scanned with this detector (if the detector changed, it is scanned below).
         # Not when output/ was changed by hand since the last build (``last`` is None).
-        hashed = [n for n in rendered.files if is_hashed(n) and os.path.isfile(f"{out}/{n}")]
+        hashed = [n for n in rendered.files if is_hashed(n) and there(n)]
         for name in hashed:
             del rendered.files[name]
         reused.update(hashed)
@@ -227,7 +232,7 @@ def build(
         rendered.files.update(precompressed(rendered.files))
         svg = {n: p.read_bytes() for n, p in done.linked.items() if n.endswith(".svg")}
         rendered.files.update(precompressed(svg))
-        reused |= {f"{name}.gz" for name in reused if os.path.isfile(f"{out}/{name}.gz")}
+        reused |= {f"{name}.gz" for name in reused if there(f"{name}.gz")}
 
     # 6. Scan what is new for private data — everything, if the detector changed since the
     #    reused files were scanned — then 7. stage (reused files and images as hard links)

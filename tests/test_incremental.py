@@ -406,13 +406,14 @@ def test_search_data_is_kept_for_unchanged_campaigns_and_made_again_for_an_edite
     assert _search_data(scratch.output) == _search_data(fresh)
 
 
-def test_a_build_takes_the_records_and_their_photos_from_its_walk_of_content(
+def test_a_build_takes_what_is_there_from_its_walks_of_content_and_output(
     scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The build walks content/ for its fingerprint; each record's key and the files in
-    its folder come from that walk: no record is looked up and no record folder listed a
-    second time (on Windows each is a file opened), and a portrait copied into a folder
-    since the last build is on its page."""
+    """The build walks content/ and output/ for its fingerprint; each record's key, the
+    files in its folder and the pages output/ holds come from those walks: no record is
+    looked up, no record folder listed and no page of output/ looked at a second time (on
+    Windows each is a file opened), and a portrait copied into a folder since the last
+    build is on its page."""
     from PIL import Image
 
     from site_builder.load.cache import RecordCache
@@ -431,10 +432,20 @@ def test_a_build_takes_the_records_and_their_photos_from_its_walk_of_content(
     def looked_up(path: str) -> None:
         raise AssertionError(f"{path} looked up again")
 
+    real_isfile = os.path.isfile
+    output = os.fspath(scratch.output)
+
+    def isfile(path: str) -> bool:
+        if os.fspath(path).startswith(output):
+            looked_up(path)
+        return real_isfile(path)
+
     monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(os.path, "isfile", isfile)
     monkeypatch.setattr(RecordCache, "_stat_key", staticmethod(looked_up))
-    scratch.build()
+    result = scratch.build()
     assert listed and not [p for p in listed if "honorees" in p]
+    assert 0 < result.rendered < result.pages
     assert list((scratch.output / "assets/2024-test/wang-ce-shi").glob("portrait-*.webp"))
     monkeypatch.undo()
     assert scratch.tree() == _full_build_tree(scratch, tmp_path)

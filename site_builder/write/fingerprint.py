@@ -104,15 +104,17 @@ def _record(cache: Path, output: Path) -> Path:
     return cache / "builds" / f"{key}.json"
 
 
-def recall(cache: Path, output: Path) -> dict[str, Any] | None:
-    """What the last build into ``output`` remembered, if output/ is still as it left it."""
+def recall(cache: Path, output: Path) -> tuple[dict[str, Any] | None, frozenset[str]]:
+    """What the last build into ``output`` remembered, if output/ is still as it left it,
+    and the files output/ holds (relative paths; none if it was not walked)."""
     try:
         saved = json.loads(_record(cache, output).read_text("utf-8"))
     except (OSError, ValueError):
-        return None
+        return None, frozenset()
     if not isinstance(saved, dict) or not output.is_dir():
-        return None
-    return saved if saved.get("output") == output_digest(output) else None
+        return None, frozenset()
+    sizes = {rel: size for rel, size, _ in _walk(output)}
+    return (saved if saved.get("output") == listing_digest(sizes) else None), frozenset(sizes)
 
 
 def remember(
