@@ -225,3 +225,36 @@ def test_a_board_drawn_a_character_at_a_time_has_the_pixels_of_whole_texts(
     monkeypatch.setattr(notice_poster, "_IDEOGRAPHS", re.compile("(?!)"))  # never: whole texts
     whole = [page.tobytes() for page in notice_poster._pages(texts)]
     assert len(whole) >= 2 and by_character == whole
+
+
+def test_boards_drawn_one_after_another_share_their_characters_and_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The boards an image worker draws (an archive's campaigns, one after another) share
+    each character's mask and each cell's lines: a second board draws only what the
+    first did not, pixel for pixel as if it were drawn first; past ``LIMIT`` bytes of
+    masks the next board starts afresh."""
+    from site_builder.media import notice_poster
+
+    first = _board_texts(
+        [[str(i), f"王测{i % 7}", "甲县总工会", "快递员"] for i in range(40)], tmp_path
+    )
+    second = _board_texts(
+        [[str(i), f"李测{i % 5}", "乙县总工会", "快递员"] for i in range(40)], tmp_path
+    )
+
+    def drawn(texts: dict[str, object]) -> tuple[list[bytes], int]:
+        before = len(notice_poster._shared.stamps)
+        pages = [page.tobytes() for page in notice_poster._pages(texts)]
+        return pages, len(notice_poster._shared.stamps) - before
+
+    monkeypatch.setattr(notice_poster, "_shared", notice_poster._Shared())
+    alone, made_alone = drawn(second)
+    monkeypatch.setattr(notice_poster, "_shared", notice_poster._Shared())
+    drawn(first)
+    after, made_after = drawn(second)
+    assert after == alone and 0 < made_after < made_alone
+    assert drawn(second) == (alone, 0)  # drawn again: every mask is shared
+    monkeypatch.setattr(notice_poster._Shared, "LIMIT", 1)
+    kept = notice_poster._shared
+    assert drawn(second)[0] == alone and notice_poster._shared is not kept

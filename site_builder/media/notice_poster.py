@@ -48,7 +48,28 @@ def _truetype(path: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, px)
 
 
+class _Shared:
+    """What the boards one process draws share, by face: each text's mask (``stamp``),
+    each character's advance and each cell's lines. The boards of an archive's campaigns
+    repeat most of their characters and units; kept up to ``LIMIT`` bytes of masks."""
+
+    LIMIT = 16 * 2**20
+
+    def __init__(self) -> None:
+        self.stamps: dict[tuple[str, float, str], tuple[int, int, Image.Image]] = {}
+        self.advances: dict[tuple[str, float, str], float] = {}
+        self.broken: dict[tuple[str, float, str, int], list[str]] = {}
+        self.bytes = 0
+
+
+_shared = _Shared()
+
+
 def _pages(t: dict[str, Any]) -> list[Image.Image]:
+    global _shared
+    if _shared.bytes > _Shared.LIMIT:
+        _shared = _Shared()
+    shared = _shared
     width, height = A4
     margin = 90
 
@@ -74,9 +95,7 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     widths = [0.1, 0.3, 0.4, 0.2][: len(t["headers"])]
     xs = [margin + round(sum(widths[:i]) * (width - 2 * margin)) for i in range(len(widths))]
 
-    stamps: dict[tuple[object, float, str], tuple[int, int, Image.Image]] = {}
-    advances: dict[tuple[object, float, str], float] = {}
-    broken: dict[tuple[str, int], list[str]] = {}
+    stamps, advances, broken = shared.stamps, shared.advances, shared.broken
 
     def stamp(xy: tuple[float, float], text: str, face: ImageFont.FreeTypeFont) -> None:
         """``d.text`` for a list's cells, each text drawn once: the same 推荐单位 and 类别
@@ -91,7 +110,7 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
         x = xy[0]
         for ch in text:
             put((x, xy[1]), ch, face)
-            key = (face.path, face.size, ch)
+            key = (str(face.path), face.size, ch)
             if key not in advances:
                 advances[key] = face.getlength(ch)
             x += advances[key]
@@ -99,12 +118,13 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
     def put(xy: tuple[float, float], text: str, face: ImageFont.FreeTypeFont) -> None:
         # Not called by itself, nor calling ``stamp``: a closure that refers to itself is a
         # reference cycle, and every mask and page would wait for the garbage collector.
-        key = (face.path, face.size, text)
+        key = (str(face.path), face.size, text)
         if key not in stamps:
             left, top, right, bottom = (round(v) for v in face.getbbox(text))
             mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
             ImageDraw.Draw(mask).text((-left, -top), text, font=face, fill=255)
             stamps[key] = (left, top, mask)
+            shared.bytes += mask.width * mask.height
         left, top, mask = stamps[key]
         page.paste(INK, (round(xy[0]) + left, round(xy[1]) + top), mask)
 
@@ -112,9 +132,10 @@ def _pages(t: dict[str, Any]) -> list[Image.Image]:
         tallest = 1
         for x, w, value in zip(xs, widths, values, strict=False):
             room = round(w * (width - 2 * margin)) - 12
-            lines = broken.get((value, room))
+            known = (str(face.path), face.size, value, room)
+            lines = broken.get(known)
             if lines is None:
-                lines = broken[value, room] = name_lines(d, value, face, room)
+                lines = broken[known] = name_lines(d, value, face, room)
             for i, line in enumerate(lines):
                 stamp((x + 6, at + 8 + i * 38), line, face)
             tallest = max(tallest, len(lines))
