@@ -12,6 +12,7 @@ Two steps:
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -173,30 +174,51 @@ class _Canon:
         return out
 
     def _nested(self, model: type[BaseModel], name: str, value: Any, raw_loc: Loc, loc: Loc) -> Any:
-        inner, container = _model_in(model.model_fields[name].annotation)
-        if inner is None:
+        nested = _nested_in(model, name)
+        if nested is None:
             return value
-        if container == "list" and isinstance(value, list):
+        if nested.container == "list" and isinstance(value, list):
             result = []
             for i, item in enumerate(value):
                 if (*raw_loc, i) in self.doc.lines:
                     self.lines[(*loc, i)] = self.doc.lines[(*raw_loc, i)]
-                result.append(self._item(inner, item, (*raw_loc, i), (*loc, i)))
+                result.append(self._item(nested, item, (*raw_loc, i), (*loc, i)))
             return result
-        if container == "dict" and isinstance(value, dict):
-            return {k: self._item(inner, v, (*raw_loc, k), (*loc, k)) for k, v in value.items()}
-        return self._item(inner, value, raw_loc, loc)
+        if nested.container == "dict" and isinstance(value, dict):
+            return {k: self._item(nested, v, (*raw_loc, k), (*loc, k)) for k, v in value.items()}
+        return self._item(nested, value, raw_loc, loc)
 
-    def _item(self, inner: Any, value: Any, raw_loc: Loc, loc: Loc) -> Any:
+    def _item(self, nested: _Nested, value: Any, raw_loc: Loc, loc: Loc) -> Any:
         """One nested value renamed as its model declares; for a tagged union, as the member
         its tag chooses (as written: an unknown tag is pydantic's to report)."""
         if not isinstance(value, dict):
             return value
-        members = _tagged(inner)
-        if members is None:
-            return self.model(inner, value, raw_loc, loc)
-        model = members.get(str(_discriminator(inner)(value)))
+        if nested.members is None:
+            return self.model(nested.inner, value, raw_loc, loc)
+        model = nested.members.get(str(nested.tag_of(value)))
         return value if model is None else self.model(model, value, raw_loc, loc)
+
+
+@dataclass(frozen=True)
+class _Nested:
+    """What a field holds of models: the model (or tagged union), in a list or dict or
+    neither (""), and a union's members by tag and the function that reads the tag."""
+
+    inner: Any
+    container: str
+    members: dict[str, type[BaseModel]] | None
+    tag_of: Any
+
+
+@functools.lru_cache(maxsize=512)
+def _nested_in(model: type[BaseModel], name: str) -> _Nested | None:
+    """``_model_in`` of a field, worked out once per model and field: it walked the field's
+    type for every key of every record (a fifth of parsing one)."""
+    inner, container = _model_in(model.model_fields[name].annotation)
+    if inner is None:
+        return None
+    members = _tagged(inner)
+    return _Nested(inner, container, members, _discriminator(inner) if members else None)
 
 
 def _model_in(annotation: Any) -> tuple[Any, str]:
