@@ -168,3 +168,46 @@ def test_page_links_are_the_relative_paths(page: str, target: str) -> None:
     if target == "" or target.endswith("/"):
         expected = "./" if expected == "." else expected + "/"
     assert Page(page, site=None).url(target) == expected  # type: ignore[arg-type]
+
+
+# What the plain-paragraph shortcut may see: ideographs (one outside the BMP), Latin
+# letters, digits, the ASCII punctuation it accepts, Chinese punctuation, full-width
+# spaces, line breaks in runs; and what it must refuse.
+PLAIN = st.text(alphabet="中文劳模𠀀aZ09%.,:;/()?'\"。，（）\u3000\n", max_size=300)
+NOT_PLAIN = st.sampled_from(
+    [" ", "\t", "\u2003", "\u00a0", "\u2028", "\r", "*", "_", "#", "-", ">", "<", "&",
+     "|", "`", "[", "]", "!", "\\", "=", "+", "~", "\x00", "\x02", "\ufeff", "\x85"]
+)  # fmt: skip
+
+
+@settings(DETERMINISTIC, max_examples=400)
+@given(PLAIN)
+@example("")
+@example("\n\n\n")
+@example("第一段。\n\n\n\n第二段，\n接着写。\n")
+@example("\n正文在后。")
+@example("2021年汛期，提高了30%。")
+@example("\u3000\u3000第一段。\n\u3000\u3000接着写。\n\n\u3000\n\n\u3000\u3000第二段3.5吨(约)。")
+@example("1.\n2.\n\n\u30001.")
+def test_plain_paragraphs_are_what_python_markdown_makes_of_them(text: str) -> None:
+    """A story of plain paragraphs is wrapped in <p> without Python-Markdown, exactly as
+    Python-Markdown wraps it."""
+    from site_builder.model import story
+
+    made = story._plain_paragraphs(text)
+    assert made is not None
+    assert made == story._markdown().reset().convert(text)
+
+
+@settings(DETERMINISTIC, max_examples=300)
+@given(PLAIN, NOT_PLAIN, PLAIN)
+@example("正文", " ", "")
+@example("", "1.", " 列表")
+def test_a_story_with_anything_markdown_may_read_is_left_to_markdown(
+    before: str, mark: str, after: str
+) -> None:
+    """A space of any other kind, punctuation Markdown uses or a control anywhere: the
+    shortcut declines, and the story is Python-Markdown's."""
+    from site_builder.model import story
+
+    assert story._plain_paragraphs(before + mark + after) is None

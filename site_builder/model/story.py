@@ -90,12 +90,35 @@ def _markdown() -> markdown.Markdown:
     return parser
 
 
+# Most stories are plain paragraphs (text pasted from Word, a blank line between, maybe
+# a full-width indent): no character Markdown reads as syntax (the ASCII punctuation
+# below leaves out all it uses: * _ # - = + > < & | ` [ ] ! \ ~), no control and no
+# space but line breaks and U+3000 (Markdown's indents are ASCII spaces and tabs).
+# Python-Markdown makes each paragraph a <p> of its lines, white space at its start
+# taken off; that is done here in a quarter of the time (a test compares the two on
+# random texts), and the sanitiser still sees the result.
+_PLAIN = re.compile(
+    r"[\n0-9A-Za-z%.,:;/()?'\"\u00a1-\ud7ff\ue000-\ufefe\uff00-\U0010ffff]*"  # U+3000 too
+)
+_SPACE = re.compile(r"[^\S\n\u3000]")
+_PARAGRAPH_BREAK = re.compile(r"\n\n+")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """What Python-Markdown makes of a story of plain paragraphs; None for any other."""
+    if not _PLAIN.fullmatch(text) or _SPACE.search(text):
+        return None
+    paragraphs = (p.lstrip() for p in _PARAGRAPH_BREAK.split(text.rstrip("\n")))
+    return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
+
+
 @functools.lru_cache(maxsize=4096)
 def render_story(text: str, top: int = STORY_TOP_HEADING) -> str:
     """Markdown → sanitised HTML (pure, so cached: the preview re-renders unchanged stories);
     its highest heading at level ``top`` (2 for a text right under the page's <h1>)."""
-    raw = _markdown().reset().convert(text)
-    raw = _shift_headings(raw, top)
+    raw = _plain_paragraphs(text)
+    if raw is None:
+        raw = _shift_headings(_markdown().reset().convert(text), top)
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
