@@ -16,10 +16,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from .args import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ChineseParser, make_parser
 from .errors import ContentError, DeployError, Problem, TextFileError, UsageError, disk_problem
@@ -165,22 +167,39 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     from .pipeline import build
 
-    progress = Progress(
-        TextColumn("处理图片"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=args.quiet,
-    )
-    task = progress.add_task("images", total=None)
+    shown: tuple[Progress, TaskID] | None = None  # once there are images to wait for
 
     def on_progress(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+        nonlocal shown
+        if shown is None:
+            if args.quiet or not total:
+                return
+            # Imported here: most rebuilds (a story edited) have no image to make.
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-    with progress:
+            bar = Progress(
+                TextColumn("处理图片"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            shown = bar, bar.add_task("images", total=total)
+            bar.start()
+        shown[0].update(shown[1], completed=done, total=total)
+
+    try:
         result = build(options, on_progress, since)
+    finally:
+        if shown is not None:
+            shown[0].stop()
     if result.unchanged:
         if not args.quiet:
             out.print(
