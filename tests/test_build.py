@@ -195,7 +195,8 @@ def test_the_command_exits_with_its_code_and_every_line_of_its_output(scratch: S
 def test_the_image_bar_is_shown_only_when_there_are_images_to_make(scratch: Scratch) -> None:
     """The command's progress bar (rich.progress, tens of milliseconds to import) is made
     once there are images to wait for: a build with photos shows it on a terminal and
-    finishes as ever; a story edited since makes none, and rich.progress is not imported."""
+    finishes as ever; a story edited since makes none, and rich.progress is not imported
+    (nor Python-Markdown, for a story of plain paragraphs)."""
     scratch.honoree("li-ce-shi", photos=1)
     command = [sys.executable, "-X", "importtime", "-m", "site_builder", "build"]
     env = {**os.environ, "COLUMNS": "100", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
@@ -204,8 +205,9 @@ def test_the_image_bar_is_shown_only_when_there_are_images_to_make(scratch: Scra
     assert "rich.progress" in first.stderr and "处理图片" in first.stderr
     assert first.stdout.startswith("已生成 output/：")
     story = scratch.campaign / "honorees/li-ce-shi/index.md"
-    story.write_text(story.read_text("utf-8") + "\n又一段。\n", "utf-8")
+    story.write_text(story.read_text("utf-8") + "\n又一段。\n", "utf-8")  # plain paragraphs
     again = subprocess.run(command, cwd=scratch.root, capture_output=True, text=True, env=env)
     assert again.returncode == 0, again.stderr
     assert "rich.progress" not in again.stderr and "处理图片" not in again.stderr
+    assert "|markdown\n" not in again.stderr.replace(" ", "")
     assert "又一段。" in (scratch.output / "2024-test/li-ce-shi/index.html").read_text("utf-8")

@@ -14,11 +14,14 @@ import functools
 import html
 import re
 import threading
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
 
 from .fields import CJK
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {
     "p",
@@ -85,6 +88,8 @@ def _markdown() -> markdown.Markdown:
     story left (link references, stashed HTML) before the next."""
     parser: markdown.Markdown | None = getattr(_PARSERS, "parser", None)
     if parser is None:
+        import markdown  # here: a story of plain paragraphs needs none (_plain_paragraphs)
+
         parser = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         _PARSERS.parser = parser
     return parser
