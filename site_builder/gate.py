@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks.privacy import (
     Detector,
@@ -33,6 +33,9 @@ from .load.cache import RecordCache
 from .load.content import load_site
 from .model.source import Site
 from .options import BuildOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 class Gate:

@@ -11,13 +11,15 @@ parent breaks when the parent dies, and the worker ends with it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1
 # Sockets of this process that its workers must not keep open (the preview's listening
@@ -26,6 +28,10 @@ NOT_INHERITED: set[int] = set()
 
 
 def worker_pool(max_workers: int) -> ProcessPoolExecutor:
+    # Imported here: most rebuilds (an edit) start no worker, and the executor's module
+    # brings multiprocessing's queues and connections (15 ms).
+    from concurrent.futures import ProcessPoolExecutor
+
     # Only a forked worker holds this process's descriptors under the same numbers; a
     # spawned one (macOS, Windows) is a new interpreter where they may be its own pipes.
     forked = multiprocessing.get_start_method() == "fork"
@@ -41,6 +47,8 @@ def _die_with(parent: int, not_inherited: tuple[int, ...] = ()) -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     if sys.platform.startswith("linux"):
+        import ctypes
+
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     elif os.name == "posix":  # pragma: no cover - macOS
 

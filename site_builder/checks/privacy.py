@@ -19,9 +19,9 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ahocorasick
 from pydantic import BaseModel
@@ -33,6 +33,9 @@ from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import HonoreeSource, Site
 from ..workers import worker_pool
 from .reading import TEXT_SUFFIXES, readable, visible_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # One pass for the patterns: an 18- or 15-digit ID number or a mobile, as a whole token
 # (told apart by length). The pattern begins with a character class, which the regex

@@ -14,10 +14,9 @@ import importlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import PhotoError
 from ..model.fields import one_line
@@ -29,6 +28,9 @@ from .fonts import font_digest
 from .imaging import Header, SourceJob, Variant, process, read_header
 from .posters import PosterJob, render_poster
 from .qr import QrJob, make_qr
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 RECIPE_VERSION = "1"
 POSTER_VERSION = "2"  # the posters' drawing: a change redraws them (not the photos)
