@@ -148,7 +148,7 @@ class HonoreeSource:
     # a str keeps a UTF-8 copy inside the string for as long as it lives, which after
     # saving the cache of 10,000 records was 110 MiB more for the rest of the build.
     # The folder goes in as text and ``path`` not at all: a pickled Path is rebuilt from
-    # its parts one by one, two of them were a third of the time of unpickling a record.
+    # its parts one by one (5 µs); unpickling an archive's records took an eighth longer.
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("names", None)
