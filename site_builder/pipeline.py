@@ -295,10 +295,7 @@ def _changed_since(
     if last is None or last.get("settings") != settings or not isinstance(last.get("files"), dict):
         return None
     before = {rel: tuple(value) for rel, value in last["files"].items()}
-    differ = set(before) ^ set(files) | {
-        r for r in set(before) & set(files) if before[r] != files[r]
-    }
-    return {content / rel for rel in differ}
+    return {content / rel for rel in fingerprint.changed_between(before, files)}
 
 
 def check(options: BuildOptions) -> list[Problem]:

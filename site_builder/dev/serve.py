@@ -37,7 +37,7 @@ from ..pipeline import BuildOptions, render
 from ..publicity.wechat import article_for
 from ..workbench.app import Workbench
 from ..workers import NOT_INHERITED
-from ..write.fingerprint import walk
+from ..write.fingerprint import changed_between, walk
 from .handler import make_handler
 from .phone import PhonePreview, lan_addresses
 from .state import DevState
@@ -154,11 +154,6 @@ def _warm(bench: Workbench) -> None:
 def _listing(options: BuildOptions) -> dict[Path, tuple[int, int]]:
     """Every watched file → (size, modification time)."""
     return {root / rel: stat for root in watch_paths(options) for rel, stat in walk(root).items()}
-
-
-def _differ(before: dict[Path, tuple[int, int]], now: dict[Path, tuple[int, int]]) -> set[Path]:
-    """Files added, removed or changed between two listings."""
-    return {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
 
 
 def watch_paths(options: BuildOptions) -> list[Path]:
@@ -294,7 +289,7 @@ def start(
                             break  # watch content/ from now on
                         continue
                     if before is not None:
-                        batch |= _differ(before, _listing(options))
+                        batch |= changed_between(before, _listing(options))
                         before = None
                     if batch:
                         site.rebuild(batch)

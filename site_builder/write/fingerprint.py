@@ -16,11 +16,12 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .atomic import atomic_write
 
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/, built-in themes included
+K = TypeVar("K")
 
 
 def _walk(root: Path) -> Iterable[tuple[str, int, int]]:
@@ -95,8 +96,14 @@ def listing_digest(sizes: Mapping[str, int]) -> str:
     return h.hexdigest()
 
 
-def output_digest(output: Path) -> str:
-    return listing_digest({rel: size for rel, size, _ in _walk(output)})
+def output_sizes(output: Path) -> dict[str, int]:
+    """What output/ holds: every file's relative path → size."""
+    return {rel: size for rel, size, _ in _walk(output)}
+
+
+def changed_between(before: Mapping[K, object], now: Mapping[K, object]) -> set[K]:
+    """The files of two listings (name → size and time) added, removed or changed."""
+    return {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
 
 
 def _record(cache: Path, output: Path) -> Path:
@@ -113,7 +120,7 @@ def recall(cache: Path, output: Path) -> tuple[dict[str, Any] | None, frozenset[
         return None, frozenset()
     if not isinstance(saved, dict) or not output.is_dir():
         return None, frozenset()
-    sizes = {rel: size for rel, size, _ in _walk(output)}
+    sizes = output_sizes(output)
     return (saved if saved.get("output") == listing_digest(sizes) else None), frozenset(sizes)
 
 
@@ -123,6 +130,6 @@ def remember(
     """Remember a good build: its fingerprint, output/'s digest (from ``sizes``, what the
     build put there, when it is known) and ``more`` (the content files it read and the
     privacy detector it scanned with, for the next incremental build)."""
-    digest = listing_digest(sizes) if sizes is not None else output_digest(output)
+    digest = listing_digest(sizes if sizes is not None else output_sizes(output))
     record = {"inputs": fingerprint, "output": digest, **more}
     atomic_write(_record(cache, output), json.dumps(record).encode())
