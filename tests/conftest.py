@@ -153,3 +153,22 @@ def copy_site(tmp_path: Path) -> Callable[[Path], Scratch]:
         return Scratch(tmp_path)
 
     return _copy
+
+
+QR_CODE_ATTRIBUTES = {"xmlns", "viewbox", "width", "height", "class", "shape-rendering", "role",
+                      "aria-label", "aria-hidden"}  # fmt: skip
+
+
+def without_qr_code(soup: BeautifulSoup, where: str) -> BeautifulSoup:
+    """A page's markup with the theme's own QR code taken out, once it is checked to be
+    exactly what ``qr_svg`` draws (a white square and one path, nothing that runs, links
+    or holds text): the one SVG a page may carry, so a test can refuse every other."""
+    for code in soup.find_all("svg", class_="qr"):
+        assert {name.lower() for name in code.attrs} <= QR_CODE_ATTRIBUTES, where
+        assert [(t.name, sorted(t.attrs)) for t in code.find_all(True)] == [
+            ("rect", ["fill", "height", "width"]),
+            ("path", ["d", "stroke"]),
+        ], where
+        assert not code.get_text(), where
+        code.decompose()
+    return soup

@@ -175,7 +175,12 @@ def test_record_cache_reads_and_writes_only_the_edited_campaign(
 
 def test_qr_codes_are_links_to_the_cache_and_go_with_their_page(scratch: Scratch) -> None:
     _site(scratch)
+    stale = scratch.root / "cache/qr/00/0000.svg"  # what earlier versions kept beside each PNG
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<svg/>")
     scratch.build()
+    assert not stale.exists()
+    assert not list(scratch.output.rglob("qr.svg"))
     qr = scratch.output / "2024-test/wang-ce-shi/qr.png"
     cached = {p.stat().st_ino for p in (scratch.root / "cache/qr").rglob("*.png")}
     inode = qr.stat().st_ino

@@ -22,7 +22,7 @@ from site_builder.load.content import parse_record
 from site_builder.load.text import decode
 from site_builder.pages.render import Page
 
-from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, valid_id
+from .conftest import CAMPAIGN_YAML, SITE_YAML, Scratch, valid_id, without_qr_code
 
 FRAGMENTS = [
     "<script>alert(1)</script>",
@@ -117,6 +117,7 @@ def test_rendered_pages_never_carry_markup_or_private_values(
                 soup = BeautifulSoup(text, "html.parser")
                 for script in soup.find_all("script"):
                     assert script.get("src") and not script.string, rel
+                without_qr_code(soup, rel)
                 for tag in soup.find_all(True):
                     assert tag.name not in ("iframe", "svg", "style", "object", "embed"), rel
                     for attr, value in tag.attrs.items():

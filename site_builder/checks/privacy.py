@@ -27,7 +27,6 @@ import ahocorasick
 from pydantic import BaseModel
 
 from ..errors import Problem, Problems
-from ..model import urls
 from ..model.identifiers import id_checksum_ok, mask, normalise, plausible_birth, readings
 from ..model.record import PRIVATE_FIELDS, RECORD_ALIASES, RECORD_LABELS, Record
 from ..model.source import HonoreeSource, Site
@@ -177,11 +176,7 @@ def line_at(text: str, finding: Finding) -> int:
 
 
 def scan_files(files: Mapping[str, bytes], detector: Detector) -> list[tuple[str, Finding]]:
-    """Text files among ``files``, each scanned once as a reader would read it.
-
-    A page's QR code is not read: it is drawn from the page's URL, which the page itself
-    carries (and the page is scanned).
-    """
+    """Text files among ``files``, each scanned once as a reader would read it."""
     return [
         (name, finding)
         for name in sorted(files)
@@ -191,8 +186,9 @@ def scan_files(files: Mapping[str, bytes], detector: Detector) -> list[tuple[str
 
 
 def is_scanned(name: str) -> bool:
-    """Whether the scan reads a file of this name (text; not a page's QR code)."""
-    return Path(name).suffix.lower() in TEXT_SUFFIXES and not urls.is_qr_code(name)
+    """Whether the scan reads a file of this name: a text file (a page's QR code is a
+    PNG; the code a page draws is scanned with the page)."""
+    return Path(name).suffix.lower() in TEXT_SUFFIXES
 
 
 PARALLEL_SCAN_BYTES = 4_000_000  # below this, scanning here is quicker than starting workers

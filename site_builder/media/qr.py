@@ -1,15 +1,22 @@
 """QR codes for every page, the WeChat editor's way back to the site.
 
-They encode the page's absolute URL (from base_url), as SVG for print and PNG for
-articles. The module matrix comes from zxing-cpp's encoder (libzint, in C: ~0.17 ms a
-code, against ~1.1 ms for segno's pure Python, which the first round used); the PNG
-and the SVG are written here from it, so the same URL always gives the same bytes.
-The tests read every kind back to its URL with zxing-cpp's reader, which shares no
-code with the encoder.
+They encode the page's absolute URL (from base_url). A page carries its own code,
+drawn in its markup as SVG (``qr_svg``: sharp on any screen, and no file or request
+of its own). The pages the 公众号 export writes an article for (a campaign,
+an honouree) also publish it as ``qr.png``: a pasted article's images are fetched from
+the published site. Earlier rounds published a PNG and an SVG file beside every page:
+two thirds of an archive's files, and on a slow file system the most costly part of a
+cold build.
 
-Codes are made in the worker pool with the photos (``QrJob``) and kept on disk by URL
-and encoder version, so a page's codes are made once, ever; output/ links to them as
-it does to the photos.
+The module matrix comes from zxing-cpp's encoder (libzint, in C: ~0.17 ms a code,
+against ~1.1 ms for segno's pure Python, which the first round used); the PNG and the
+SVG are written here from it, so the same URL always gives the same bytes. The tests
+read every kind back to its URL with zxing-cpp's reader, which shares no code with the
+encoder, the page's from a screenshot of it in Chromium.
+
+The PNGs are made in the worker pool with the photos (``QrJob``) and kept on disk by
+URL and encoder version, so a page's code is made once, ever; output/ links to them
+as it does to the photos.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from PIL import Image
 from ..write.atomic import atomic_write
 
 QR_PNG_SCALE = 8
-QR_SVG_SCALE = 10
+QR_SVG_SCALE = 4  # CSS pixels a module, where no style sizes it
 QR_BORDER = 4
 
 
@@ -95,10 +102,17 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 _DARK_RUN = re.compile(b"\x00+")
 
 
-def qr_svg(url: str) -> bytes:
-    """One path of horizontal strokes, a run of dark modules each, in relative moves
-    (the form segno writes: the file stays a few kilobytes), titled with the URL. The
-    runs are found in one pass over the rows joined by a light module."""
+def qr_svg(url: str, label: str = "") -> str:
+    """The code as SVG markup for a page to carry: one path of horizontal strokes, a run
+    of dark modules each, in relative moves (the form segno writes: a few kilobytes), on
+    a white square with the quiet zone, in module units (``viewBox``), so it is sharp at
+    any size. ``label``: its accessible name (``role="img"``); the URL is
+    not in it, as no reader needs it read aloud. The runs are found in one pass over the
+    rows joined by a light module.
+
+    Its numbers are drawing coordinates: at most three digits each, a space between the
+    two of a move and a letter between moves, so no run of them reads as a phone or ID
+    number to the privacy scan, which reads every attribute of a page."""
     code = modules(url)
     stride = code.side + 1
     moves: list[str] = []
@@ -111,12 +125,14 @@ def qr_svg(url: str) -> bytes:
         else:  # strokes are one module wide, drawn through the row's middle
             moves.append(f"M{QR_BORDER + column} {QR_BORDER + row + 0.5:g}h{length}")
         x, y = column + length, row
-    size = (code.side + 2 * QR_BORDER) * QR_SVG_SCALE
+    size = code.side + 2 * QR_BORDER
+    named = f' role="img" aria-label="{html.escape(label)}"' if label else ' aria-hidden="true"'
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="qr">'
-        f"<title>{html.escape(url, quote=False)}</title>"
-        f'<path transform="scale({QR_SVG_SCALE})" stroke="#000" d="{"".join(moves)}"/></svg>\n'
-    ).encode()
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
+        f' width="{size * QR_SVG_SCALE}" height="{size * QR_SVG_SCALE}" class="qr"'
+        f' shape-rendering="crispEdges"{named}><rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path stroke="#000" d="{"".join(moves)}"/></svg>'
+    )
 
 
 HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
@@ -138,25 +154,24 @@ def terminal_qr(url: str) -> str:
 
 @dataclass(frozen=True)
 class QrJob:
-    """Both codes of one page, made in a worker and written to the cache."""
+    """A page's PNG code, made in a worker and written to the cache."""
 
     url: str
     png_path: str
-    svg_path: str
 
     @property
     def paths(self) -> list[str]:
-        return [self.png_path, self.svg_path]
+        return [self.png_path]
 
 
 def make_qr(job: QrJob) -> None:
     atomic_write(Path(job.png_path), qr_png(job.url))
-    atomic_write(Path(job.svg_path), qr_svg(job.url))
 
 
 class QrCache:
-    """QR codes on disk by URL; ``plan`` names each page's files and the jobs to make the
-    missing ones in the worker pool."""
+    """PNG codes on disk by URL; ``plan`` names each page's file and the jobs to make the
+    missing ones in the worker pool (``prune`` removes the rest: the SVG files earlier
+    versions kept here among them)."""
 
     VERSION = "4"  # 2: fixed mask, PNG by Pillow; 3: zxing-cpp's encoder; 4: one hash a URL
 
@@ -176,22 +191,21 @@ class QrCache:
                 self._present.update(f"{folder}{os.sep}{name}" for name in _listing(folder))
         return self._present
 
-    def paths(self, url: str) -> tuple[Path, Path]:
-        """The cache files of a URL's codes: PNG and SVG."""
-        return _cache_paths(str(self.folder), f"{self.VERSION}|{encoder_version()}", url)
+    def path(self, url: str) -> Path:
+        """The cache file of a URL's PNG code."""
+        return _cache_path(str(self.folder), f"{self.VERSION}|{encoder_version()}", url)
 
-    def plan(self, urls: list[str]) -> tuple[dict[str, tuple[Path, Path]], list[QrJob]]:
-        """Each URL's cache files (PNG, SVG), and jobs for those not on disk yet."""
-        files: dict[str, tuple[Path, Path]] = {}
+    def plan(self, urls: list[str]) -> tuple[dict[str, Path], list[QrJob]]:
+        """Each URL's cache file, and jobs for those not on disk yet."""
+        files: dict[str, Path] = {}
         jobs = []
         present, used = self.present, self.used
         for url in urls:
-            png, svg = files[url] = self.paths(url)
-            png_name, svg_name = str(png), str(svg)
-            used.add(png_name)  # kept by prune()
-            used.add(svg_name)
-            if png_name not in present or svg_name not in present:
-                jobs.append(QrJob(url, png_name, svg_name))
+            png = files[url] = self.path(url)
+            name = str(png)
+            used.add(name)  # kept by prune()
+            if name not in present:
+                jobs.append(QrJob(url, name))
         return files, jobs
 
     def prune(self) -> None:
@@ -202,13 +216,12 @@ class QrCache:
 
 
 @functools.lru_cache(maxsize=65536)
-def _cache_paths(folder: str, salt: str, url: str) -> tuple[Path, Path]:
-    """A URL's two files in the cache, named by one hash; ``salt``: the cache's and the
-    encoder's versions (another encoder may choose another mask). Remembered: the preview
-    plans every page's codes again after each save."""
+def _cache_path(folder: str, salt: str, url: str) -> Path:
+    """A URL's PNG in the cache, named by a hash; ``salt``: the cache's and the encoder's
+    versions (another encoder may choose another mask). Remembered: the preview plans
+    every page's codes again after each save."""
     key = hashlib.sha256(f"{salt}|{url}".encode()).hexdigest()
-    png = Path(f"{folder}{os.sep}{key[:2]}{os.sep}{key}.png")
-    return png, png.with_suffix(".svg")  # the folder and name not parsed again
+    return Path(f"{folder}{os.sep}{key[:2]}{os.sep}{key}.png")
 
 
 def _listing(folder: str) -> list[str]:

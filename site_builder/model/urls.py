@@ -60,17 +60,9 @@ def media(page_url: str) -> str:
     return f"{ASSETS}/{page_url}"
 
 
-QR_KINDS = ("png", "svg")
-
-
 def qr_code(page_url: str, kind: str) -> str:
     """A page's QR code, under a stable name beside it: "2024-demo/li-ming/qr.png"."""
     return f"{page_url}qr.{kind}"
-
-
-def is_qr_code(name: str) -> bool:
-    """Whether an output file is a page's QR code (its only text is the page's URL)."""
-    return name.rpartition("/")[2] in {f"qr.{kind}" for kind in QR_KINDS}
 
 
 def is_hashed(path: str) -> bool:

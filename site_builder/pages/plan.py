@@ -81,7 +81,7 @@ class Output:
     make: Producer
     url: str | None = None  # a page's URL: "2024-demo/li-ming/"
     records: tuple[str, ...] = ()  # the records it shows (see EVERY_RECORD)
-    qr: bool = False  # the page gets a QR code (qr.png, qr.svg beside it)
+    qr: bool = False  # the page's QR code is published as qr.png beside it (ARTICLE_PAGES)
     sitemap: bool = False
     campaign: str | None = None  # the campaign it belongs to
 
@@ -216,8 +216,16 @@ PAGE_TYPES: list[PageType] = [home, campaign_pages, not_found]
 def _page(
     kind: str, url: str, make: Template, records: tuple[str, ...], campaign: str | None = None
 ) -> Output:
-    """A public page: it has a QR code and is in the sitemap."""
-    return Output(urls.page_file(url), kind, make, url, records, True, True, campaign)
+    """A public page: it is in the sitemap, and its QR code is a file beside it if the
+    公众号 export writes an article of it."""
+    qr = kind in ARTICLE_PAGES
+    return Output(urls.page_file(url), kind, make, url, records, qr, True, campaign)
+
+
+# The pages the 公众号 export writes an article for: the article shows the page's QR code
+# as an image, which a pasted article fetches from the published site (qr.png). Every
+# page draws its own code in its markup (``Page.qr_code``).
+ARTICLE_PAGES = frozenset({"campaign", "profile"})
 
 
 def search_output(p: Planning, campaign: PublicCampaign) -> Output:
@@ -390,8 +398,7 @@ def plan_site(
     wanted = [o.url for o in plan if o.qr and o.url is not None]
     qr_files, qr_jobs = qr_codes.plan([base + url for url in wanted])
     for url in wanted:
-        for kind, path in zip(urls.QR_KINDS, qr_files[base + url], strict=True):
-            plan.add(Output(urls.qr_code(url, kind), "qr", Cached(path)))
+        plan.add(Output(urls.qr_code(url, "png"), "qr", Cached(qr_files[base + url])))
     stray = [o.path for o in plan if urls.is_hashed(o.path) and not o.path.startswith("assets/")]
     assert not stray, f"hashed files outside assets/ escape the cache rule: {stray[:3]}"
     for name, make in HOST_FILES:

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from markupsafe import Markup
 
 from ..errors import ContentError, Problem
+from ..media.qr import qr_svg
 from .plan import Data, SitePlan, Template, Text
 from .public import PublicCampaign
 from .theme import Theme, make_environment
@@ -86,6 +88,11 @@ class Page:
         if target == "" or target.endswith("/"):
             return f"{rel}/" if rel else "./"
         return rel
+
+    @property
+    def qr_code(self) -> Markup:
+        """This page's QR code (its canonical URL), drawn in the page as SVG."""
+        return Markup(qr_svg(self.canonical, "本页网址的二维码"))
 
     def asset(self, name: str) -> str:
         return self.url(self.site.assets[name])

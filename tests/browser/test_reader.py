@@ -234,3 +234,34 @@ def test_nothing_moves_once_shown(browser: Browser, site_url: str, kind: str) ->
         assert page.evaluate(TOPS) == before
     finally:
         context.close()
+
+
+BASE_URL = "https://www.example.org/zuimei/"  # the demo's base_url
+
+
+@pytest.mark.parametrize("kind", ["home", "campaign", "profile", "notice", "tongzhi"])
+def test_the_qr_code_a_page_draws_scans_to_its_address(
+    browser: Browser, site_url: str, kind: str
+) -> None:
+    """The code a friend scans off the reader's phone is the page's own published
+    address: read from a screenshot of the page in Chromium, as a phone's camera would,
+    with a reader that shares no code with the encoder. (Print leaves the share section
+    out, as it does every control.)"""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    context, page = new_page(browser, PHONE)
+    try:
+        page.goto(site_url + PAGES[kind], wait_until="load")
+        code = page.locator("svg.qr")
+        expect(code).to_have_count(1)
+        expect(code).to_have_attribute("aria-label", "本页网址的二维码")
+        box = code.bounding_box()
+        assert box is not None and box["width"] >= 100  # big enough to scan off a screen
+        shot = Image.open(io.BytesIO(code.screenshot()))
+        (found,) = zxingcpp.read_barcodes(shot)
+        assert found.text == BASE_URL + PAGES[kind]
+    finally:
+        context.close()
