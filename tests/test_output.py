@@ -29,7 +29,11 @@ def strict_umask() -> Iterator[None]:
         os.umask(old)
 
 
-def test_every_published_file_is_world_readable(scratch: Scratch, strict_umask: None) -> None:
+@pytest.mark.parametrize("threads_from", [output_module.PARALLEL_FROM, 1])
+def test_every_published_file_is_world_readable(
+    scratch: Scratch, strict_umask: None, monkeypatch: pytest.MonkeyPatch, threads_from: int
+) -> None:
+    monkeypatch.setattr(output_module, "PARALLEL_FROM", threads_from)  # 1: all on threads
     scratch.honoree("li-ce-shi", photos=2)
     scratch.build()
     for path in [scratch.output, *scratch.output.rglob("*")]:
@@ -115,12 +119,15 @@ def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.parametrize("threads_from", [output_module.PARALLEL_FROM, 1])
 def test_the_set_aside_output_is_staged_into_without_writing_through(
-    scratch: Scratch, strict_umask: None
+    scratch: Scratch, strict_umask: None, monkeypatch: pytest.MonkeyPatch, threads_from: int
 ) -> None:
     """Each build stages into the output the swap before set aside, whose files share
     inodes with the live output/: after every build the set-aside tree must still be the
-    previous output byte for byte, and output/ what a fresh build makes."""
+    previous output byte for byte, and output/ what a fresh build makes (also with every
+    file, link and folder made on threads, as an archive's are)."""
+    monkeypatch.setattr(output_module, "PARALLEL_FROM", threads_from)
     scratch.honoree("li-ce-shi", photos=2)
     scratch.honoree("wang-ce-shi", text=record("王测试"))
     scratch.build()
@@ -207,3 +214,54 @@ def test_the_fingerprint_walk_lists_files_as_os_walk_would(tmp_path: Path) -> No
     assert list(walk(tmp_path)) == expected
     assert expected == [".hidden-file", "a.txt", "link.txt", "b/z.md", "b/a/y.md"]
     assert walk(tmp_path / "missing") == {}
+
+
+def test_staging_on_threads_makes_exactly_the_tree_and_stops_at_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive's thousands of folders, pages and links are made on threads: the staged
+    tree is exactly the one asked for (links share the cache's inode), staging into the
+    set-aside tree replaces only what differs, and an error on any thread stops the
+    build with output/ as it was."""
+    cache, out = tmp_path / "cache", tmp_path / "output"
+    cache.mkdir()
+    n = 3 * output_module.PARALLEL_FROM
+    sources = []
+    for i in range(n):
+        (cache / f"{i}.png").write_bytes(b"png %d" % i)
+        sources.append(cache / f"{i}.png")
+
+    def wanted(version: int) -> tuple[dict[str, bytes], dict[str, str | Path]]:
+        files = {f"c{i % 3}/p{i:03d}/index.html": b"v%d page %d" % (version * (i % 2), i)
+                 for i in range(n)}  # fmt: skip
+        links: dict[str, str | Path] = {f"c{i % 3}/p{i:03d}/qr.png": sources[i] for i in range(n)}
+        return files, links
+
+    for version in (1, 2):  # the second stages into the set-aside first tree
+        files, links = wanted(version)
+        staging, sizes = output_module.stage(out, files, links)
+        output_module.swap_in(staging, out, keep=True)
+        assert _files(out) == {**files, **{k: Path(v).read_bytes() for k, v in links.items()},
+                               output_module.MARKER: b""}  # fmt: skip
+        assert sizes == {name: len(data) for name, data in _files(out).items()}
+        for name, source in links.items():
+            assert (out / name).stat().st_ino == Path(source).stat().st_ino, name
+    assert (tmp_path / ".output.previous" / "c1/p001/index.html").read_bytes() == b"v1 page 1"
+
+    before = _files(out)
+    made: list[str] = []
+
+    def link(item: tuple[str, str | Path]) -> None:
+        made.append(item[0])
+        if (
+            len(made) >= n // 2
+        ):  # a full disk, also for the fresh tree tried after the set-aside one
+            raise OSError(28, "No space left on device")
+        os.link(item[1], item[0])
+
+    monkeypatch.setattr(output_module, "_link", link)
+    files, links = wanted(3)
+    with pytest.raises(OSError, match="No space"):
+        output_module.stage(out, files, {f"new/{k}": v for k, v in links.items()})
+    assert n // 2 <= len(made) < 2 * n and _files(out) == before
+    assert not list(tmp_path.glob(".output.staging-*"))
