@@ -19,7 +19,8 @@ from .gate import Gate
 from .load.cache import RecordCache
 from .load.content import load_site
 from .media.fonts import find_font
-from .media.images import ImageReport, ImageStore
+from .media.images import ImageStore
+from .media.jobs import ImageReport
 from .media.qr import QrCache
 from .model.config import SiteConfig
 from .model.source import SITE_FILE, Site, key_line
@@ -27,7 +28,7 @@ from .model.urls import is_hashed
 from .options import BuildOptions, Since
 from .pages.plan import SitePlan, plan_site
 from .pages.public import public_campaign
-from .pages.render import Rendered, render_site
+from .pages.render import QR_IN_POOL_FROM, PoolCodes, Rendered, render_site
 from .pages.theme import Theme, find_theme
 from .write import fingerprint
 from .write.output import (
@@ -149,16 +150,34 @@ def render(
     plan, images, problems = prepared.plan, prepared.images, prepared.problems
     wanted = only or plan.affected(_relative(changed, options.content))
 
-    # 4. Images and every page's QR codes are made in the worker pool (and kept in the
-    #    cache) while 5. the pages are rendered into memory; both reach output/ as links
-    #    to the cache. A corrupt photo stops the build before anything is written.
+    # 4. Images and the pages' QR codes (PNG) are made in the worker pool (and kept in
+    #    the cache) while 5. the pages are rendered into memory; both reach output/ as
+    #    links to the cache. Many pages' SVG codes are drawn there too, and put into the
+    #    pages after. A corrupt photo stops the build before anything is written.
+    base = plan.config.base_url
+    pages = [
+        base + o.url
+        for o in plan
+        if o.is_page and o.url is not None and (wanted is None or wanted(o.path))
+    ]
+    codes = PoolCodes() if len(pages) >= QR_IN_POOL_FROM else None
+    if codes is not None:
+        images.add_page_codes(pages)
     pending = images.start()
     try:
-        rendered = render_site(plan, prepared.theme, wanted, options.cache_dir / "templates")
+        rendered = render_site(
+            plan,
+            prepared.theme,
+            wanted,
+            options.cache_dir / "templates",
+            None if codes is None else codes.mark,
+        )
         report = pending.wait(progress)
     except BaseException:
         pending.cancel()
         raise
+    if codes is not None:
+        codes.fill(rendered.files, pending.codes)
     _photo_problems(report.errors, problems)
     if problems.errors:
         prepared.records.save()

@@ -401,3 +401,49 @@ def test_nginx_answers_missing_pages_with_the_404_page(nginx: str) -> None:
         urllib.request.urlopen(nginx + "no-such-person/", timeout=5)
     assert info.value.code == 404
     assert "页面不存在" in info.value.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("workers", [2, 1])  # in worker processes, or in this one
+def test_codes_drawn_in_the_pool_make_the_same_pages(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """An archive's pages get their codes from the worker pool, put in after rendering:
+    the pages are byte for byte those with every code drawn as the page renders, and no
+    mark is left in any file."""
+    import site_builder.media.jobs as jobs_module
+    import site_builder.pipeline as pipeline_module
+
+    for i in range(5):
+        scratch.honoree(f"ce-shi-{i}", text=record(f"测试{'一二三四五'[i]}"))
+    monkeypatch.setattr(pipeline_module, "QR_IN_POOL_FROM", 10**9)
+    scratch.build()
+    drawn = scratch.tree()
+    monkeypatch.setattr(pipeline_module, "QR_IN_POOL_FROM", 1)
+    monkeypatch.setattr(jobs_module.os, "cpu_count", lambda: workers)
+    made: list[str] = []
+    real = jobs_module.make_qr
+    monkeypatch.setattr(jobs_module, "make_qr", lambda job: made.append(job.url) or real(job))
+    scratch.build(force=True)
+    assert scratch.tree() == drawn
+    pages = [
+        name for name in drawn if name.endswith("index.html") and "<svg" in drawn[name].decode()
+    ]
+    assert len(pages) >= 8 and not any(b"<!--qr-" in data for data in drawn.values())
+    if workers == 1:  # run here, so seen here: one code a page, each page once
+        assert sorted(made) == sorted({BASE_TEST + p.removesuffix("index.html") for p in pages})
+
+
+BASE_TEST = "https://example.org/zuimei/2024/"  # the scratch site's 网址
+
+
+def test_a_mark_is_only_ever_this_builds_and_a_code_missing_is_drawn() -> None:
+    from site_builder.pages.render import PoolCodes
+
+    codes = PoolCodes()
+    mark = codes.mark("https://example.org/a/")
+    other = PoolCodes().mark("https://example.org/a/")  # another build's token
+    files = {"a/index.html": f"<p>{mark}</p><p>{other}</p>".encode(), "x.css": b"p{}"}
+    codes.fill(files, {})  # the pool made none: drawn here
+    page = files["a/index.html"].decode()
+    assert page.startswith(f"<p>{qr_svg('https://example.org/a/', '本页网址的二维码')}</p>")
+    assert page.endswith(f"<p>{other}</p>") and files["x.css"] == b"p{}"

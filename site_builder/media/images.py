@@ -10,27 +10,21 @@ into the staging directory; entries no build refers to any more are pruned.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
-import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from ..errors import PhotoError
 from ..model.fields import one_line
 from ..options import DEFAULT_MAX_PIXELS
-from ..workers import worker_pool
 from ..write.atomic import atomic_write
-from ..write.swap import checkpoint
 from .fonts import font_digest
-from .imaging import Header, SourceJob, Variant, process, read_header
-from .posters import PosterJob, render_poster
-from .qr import QrJob, make_qr
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+from .imaging import Header, SourceJob, Variant, read_header
+from .jobs import ImageReport, Job, MadeJob, Pending, cache_paths
+from .posters import PosterJob
+from .qr import QrJob
 
 RECIPE_VERSION = "1"
 POSTER_VERSION = "2"  # the posters' drawing: a change redraws them (not the photos)
@@ -38,55 +32,9 @@ PORTRAIT_RATIO = 5 / 7
 PORTRAIT_WIDTHS = (160, 240, 320, 480)
 WORK_WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 80}
-
-Kind = Literal["portrait", "work"]
-
-
-@dataclass(frozen=True)
-class MadeJob:
-    """Files drawn from texts, not photos (the 公示 for the notice board, the call's
-    posters): ``maker`` is "module:function", called once as ``function(made_from,
-    kinds)`` for the bytes of each kind (so pages drawn once serve a PNG and a PDF)."""
-
-    maker: str
-    made_from: bytes
-    kinds: tuple[str, ...]
-    cache_paths: tuple[str, ...]
-    record: str  # the file a failure is reported against
-
-
-def make_files(job: MadeJob) -> None:
-    module, name = job.maker.split(":")
-    draw = getattr(importlib.import_module(module), name)
-    made = draw(job.made_from, list(job.kinds))
-    for data, path in zip(made, job.cache_paths, strict=True):
-        atomic_write(Path(path), data)
-
-
-Job = SourceJob | PosterJob | QrJob | MadeJob
 POSTER_SIZES = {"moments": (1080, 1920), "cover": (900, 383), "square": (500, 500)}
 
-
-def run_job(job: Job) -> None:
-    """Worker entry point: one source photo (all its variants), one poster or one page's QR."""
-    if isinstance(job, PosterJob):
-        render_poster(job)
-    elif isinstance(job, MadeJob):
-        make_files(job)
-    elif isinstance(job, QrJob):
-        make_qr(job)
-    else:
-        process(job)
-
-
-def cache_paths(job: Job) -> list[str]:
-    if isinstance(job, PosterJob):
-        return [job.cache_path]
-    if isinstance(job, QrJob):
-        return job.paths
-    if isinstance(job, MadeJob):
-        return list(job.cache_paths)
-    return [v.cache_path for v in job.variants]
+Kind = Literal["portrait", "work"]
 
 
 @dataclass(frozen=True)
@@ -114,14 +62,6 @@ class Picture:
     @property
     def largest_jpeg(self) -> Rendition:
         return self.jpeg[-1]
-
-
-@dataclass
-class ImageReport:
-    made: int = 0
-    reused: int = 0
-    sources_processed: int = 0
-    errors: list[tuple[Path, PhotoError]] = field(default_factory=list)
 
 
 def crop_box(
@@ -334,6 +274,14 @@ class ImageStore:
         """QR codes to make with the images (they are not counted as images)."""
         self.jobs.update((f"qr|{job.url}", job) for job in jobs)
 
+    def add_page_codes(self, urls: Iterable[str]) -> None:
+        """Pages being rendered whose SVG codes the pool makes (``Pending.codes``), each
+        with its PNG where that is due too (one matrix for both)."""
+        for url in urls:
+            job = self.jobs.get(f"qr|{url}")
+            png = job.png_path if isinstance(job, QrJob) else ""
+            self.jobs[f"qr|{url}"] = QrJob(url, png, svg=True)
+
     def start(self) -> Pending:
         """Start the jobs whose outputs are not all cached in the worker pool (one worker per
         core) and return at once: the caller renders pages meanwhile, then ``wait``s."""
@@ -342,7 +290,7 @@ class ImageStore:
         for job in self.jobs.values():
             paths = cache_paths(job)
             missing = [p for p in paths if not Path(p).is_file()]
-            if missing:
+            if missing or (isinstance(job, QrJob) and job.svg):
                 todo.append(job)
             if not isinstance(job, QrJob | MadeJob):  # images only
                 report.reused += len(paths) - len(missing)
@@ -362,74 +310,3 @@ class ImageStore:
                     path.unlink()
                     removed += 1
         return removed
-
-
-# QR codes to a task: each takes ~2 ms, so a task each would spend a fifth of the
-# time passing messages between processes.
-QR_BATCH = 32
-
-
-def run_jobs(jobs: Sequence[Job]) -> list[tuple[int, PhotoError]]:
-    """Worker entry point for a few jobs: which of them failed, and why."""
-    errors = []
-    for i, job in enumerate(jobs):
-        try:
-            run_job(job)
-        except PhotoError as exc:
-            errors.append((i, exc))
-    return errors
-
-
-class Pending:
-    """Jobs started in the worker pool; ``wait`` collects them (errors are reported, not
-    raised) and ``cancel`` drops what has not started, when the build stops early."""
-
-    def __init__(self, todo: list[Job], report: ImageReport) -> None:
-        self.report = report
-        self.total = len(todo)
-        qr = [job for job in todo if isinstance(job, QrJob)]
-        self.units: list[Sequence[Job]] = [[job] for job in todo if not isinstance(job, QrJob)]
-        self.units += [qr[i : i + QR_BATCH] for i in range(0, len(qr), QR_BATCH)]
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[list[tuple[int, PhotoError]]]] = []
-        workers = min(len(self.units), os.cpu_count() or 1)
-        if workers > 1:
-            self.pool = worker_pool(workers)
-            try:
-                self.futures = [self.pool.submit(run_jobs, unit) for unit in self.units]
-            except BaseException:
-                self.cancel()
-                raise
-            checkpoint("images")  # tests kill a build here, its workers busy
-
-    def wait(self, on_progress: Callable[[int, int], None] | None = None) -> ImageReport:
-        done = 0
-        if on_progress:
-            on_progress(done, self.total)
-        try:
-            for n, unit in enumerate(self.units):
-                errors = self.futures[n].result() if self.pool else run_jobs(unit)
-                self.report.errors += [(_job_source(unit[i]), exc) for i, exc in errors]
-                done += len(unit)
-                if on_progress:
-                    on_progress(done, self.total)
-        except BaseException:
-            self.cancel()
-            raise
-        if self.pool is not None:
-            self.pool.shutdown()
-        return self.report
-
-    def cancel(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _job_source(job: Job) -> Path:
-    if isinstance(job, PosterJob):
-        return Path(job.record or job.portrait or job.cache_path)
-    if isinstance(job, QrJob):
-        return Path(job.png_path)
-    if isinstance(job, MadeJob):
-        return Path(job.record)
-    return Path(job.source)

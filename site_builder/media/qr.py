@@ -83,7 +83,11 @@ def qr_png(url: str) -> bytes:
     """The code as a one-bit PNG, eight pixels a module, written here rather than by
     Pillow (a third of the time of a code): at one bit a pixel, eight pixels are one
     byte, so a module row of the matrix (0 dark, 255 light) is already a scan line."""
-    rows = _bordered(modules(url))
+    return _png(modules(url))
+
+
+def _png(code: Modules) -> bytes:
+    rows = _bordered(code)
     width = len(rows) * QR_PNG_SCALE
     scan = b"".join((b"\x00" + row) * QR_PNG_SCALE for row in rows)  # filter type 0 a line
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # 1-bit grey
@@ -102,6 +106,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 _DARK_RUN = re.compile(b"\x00+")
 
 
+QR_LABEL = "本页网址的二维码"  # a page's code, as a screen reader names it
+
+
 def qr_svg(url: str, label: str = "") -> str:
     """The code as SVG markup for a page to carry: one path of horizontal strokes, a run
     of dark modules each, in relative moves (the form segno writes: a few kilobytes), on
@@ -113,7 +120,10 @@ def qr_svg(url: str, label: str = "") -> str:
     Its numbers are drawing coordinates: at most three digits each, a space between the
     two of a move and a letter between moves, so no run of them reads as a phone or ID
     number to the privacy scan, which reads every attribute of a page."""
-    code = modules(url)
+    return _svg(modules(url), label)
+
+
+def _svg(code: Modules, label: str) -> str:
     stride = code.side + 1
     moves: list[str] = []
     x = y = 0  # where the last stroke ended: module column and row
@@ -154,18 +164,25 @@ def terminal_qr(url: str) -> str:
 
 @dataclass(frozen=True)
 class QrJob:
-    """A page's PNG code, made in a worker and written to the cache."""
+    """A page's code, made in a worker: its PNG written to the cache (``png_path``, if
+    the page publishes one and the cache has none), its SVG returned (``svg``: the page
+    is being rendered, and there are many), from one matrix."""
 
     url: str
-    png_path: str
+    png_path: str = ""
+    svg: bool = False
 
     @property
     def paths(self) -> list[str]:
-        return [self.png_path]
+        return [self.png_path] if self.png_path else []
 
 
-def make_qr(job: QrJob) -> None:
-    atomic_write(Path(job.png_path), qr_png(job.url))
+def make_qr(job: QrJob) -> str | None:
+    """Makes the job's PNG; returns its SVG markup (labelled QR_LABEL), if asked for."""
+    code = modules(job.url)
+    if job.png_path:
+        atomic_write(Path(job.png_path), _png(code))
+    return _svg(code, QR_LABEL) if job.svg else None
 
 
 class QrCache:

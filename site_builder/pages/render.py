@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Callable
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from ..errors import ContentError, Problem
-from ..media.qr import qr_svg
+from ..media.qr import QR_LABEL, qr_svg
 from .plan import Data, SitePlan, Template, Text
 from .public import PublicCampaign
 from .theme import Theme, make_environment
@@ -40,6 +42,7 @@ class SiteView:
     footer: Any
     campaigns: tuple[PublicCampaign, ...]
     assets: dict[str, str]  # theme file name -> hashed output path
+    qr_code: Callable[[str], str]  # a page's URL → its QR code's markup
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class Page:
     @property
     def qr_code(self) -> Markup:
         """This page's QR code (its canonical URL), drawn in the page as SVG."""
-        return Markup(qr_svg(self.canonical, "本页网址的二维码"))
+        return Markup(self.site.qr_code(self.canonical))
 
     def asset(self, name: str) -> str:
         return self.url(self.site.assets[name])
@@ -116,10 +119,11 @@ def render_site(
     theme: Theme,
     wanted: Callable[[str], bool] | None = None,
     compiled: Path | None = None,
+    qr_code: Callable[[str], str] | None = None,
 ) -> Rendered:
     """Every planned file that is not made by the image pool; with ``wanted``, pages it
     rejects are listed in ``skipped`` instead. ``compiled``: a cache folder for compiled
-    templates."""
+    templates; ``qr_code``: a page's URL → the markup of its code (default: drawn here)."""
     out = Rendered()
     env = make_environment(theme, compiled)
     site = SiteView(
@@ -131,6 +135,7 @@ def render_site(
         footer=plan.config.footer,
         campaigns=plan.campaigns,
         assets=plan.assets,
+        qr_code=qr_code or _drawn_here,
     )
     for output in plan:
         make = output.make
@@ -148,6 +153,42 @@ def render_site(
         elif isinstance(make, Text):
             out.add(output.path, make.make(plan))
     return out
+
+
+def _drawn_here(url: str) -> str:
+    return qr_svg(url, QR_LABEL)
+
+
+QR_IN_POOL_FROM = 64  # pages to render: from this many, the worker pool draws their codes
+
+
+class PoolCodes:
+    """Pages' QR codes drawn in the worker pool while the pages render (a code is ~0.3 ms
+    of Python, twice a page's rendering): each page gets a mark, an HTML comment with
+    this build's random token that no content or template can know, which ``fill``
+    replaces by the code once the pool is done."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self.urls: list[str] = []
+
+    def mark(self, url: str) -> str:
+        self.urls.append(url)
+        return f"<!--qr-{self.token}-{len(self.urls) - 1}-->"
+
+    def fill(self, files: dict[str, bytes], codes: Mapping[str, str]) -> None:
+        """The marks in ``files`` replaced by the codes made (a code the pool did not
+        make is drawn here)."""
+        prefix = f"<!--qr-{self.token}-".encode()
+        pattern = re.compile(re.escape(prefix) + rb"(\d+)-->")
+
+        def code(match: re.Match[bytes]) -> bytes:
+            url = self.urls[int(match[1])]
+            return (codes.get(url) or _drawn_here(url)).encode()
+
+        for name, data in files.items():
+            if prefix in data:
+                files[name] = pattern.sub(code, data)
 
 
 def _render(env: Environment, theme: Theme, template: str, **context: Any) -> str:
