@@ -199,7 +199,8 @@ def test_a_story_edited_is_rebuilt_without_importing_what_it_does_not_use(
     for: a build with photos shows it on a terminal and finishes as ever. A story edited
     since makes no image and starts no worker: neither rich.progress nor the process pool
     (multiprocessing's queues and connections) is imported, nor Python-Markdown for a
-    story of plain paragraphs: some 70 ms of an edit's rebuild."""
+    story of plain paragraphs: some 70 ms of an edit's rebuild. With -q nothing is
+    printed, and rich's console is not imported either."""
     scratch.honoree("li-ce-shi", photos=1)
     command = [sys.executable, "-X", "importtime", "-m", "site_builder", "build"]
     env = {**os.environ, "COLUMNS": "100", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
@@ -216,3 +217,8 @@ def test_a_story_edited_is_rebuilt_without_importing_what_it_does_not_use(
     assert "|markdown\n" not in imported and "|concurrent.futures.process\n" not in imported
     assert "|concurrent.futures.process\n" in first.stderr.replace(" ", "")
     assert "又一段。" in (scratch.output / "2024-test/li-ce-shi/index.html").read_text("utf-8")
+    story.write_text(story.read_text("utf-8") + "\n再一段。\n", "utf-8")
+    quiet = subprocess.run([*command, "-q"], cwd=scratch.root, capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stderr
+    assert "|rich.console\n" not in quiet.stderr.replace(" ", "")
+    assert "|rich.console\n" in again.stderr.replace(" ", "")  # it printed 已生成
