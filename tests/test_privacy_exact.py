@@ -430,3 +430,18 @@ def test_a_shared_private_value_comes_from_the_first_record_and_a_published_one_
     assert "王测试" not in values  # wang-ce-shi's published name
     assert values["孙联系"] == "zhao-ce-shi/index.md 联系人"  # a draft's private values count
     assert values["王联系"] == "wang-ce-shi/index.md 联系人"
+
+
+def test_a_drawing_is_not_read_but_every_other_attribute_and_all_text_is() -> None:
+    """A page's QR code is a path of some 1,500 digits and spaces: the scan leaves the
+    path's coordinates (``d``) unread, as it does an SVG file's numbers, and reads
+    every other attribute and all text, a ``d="…"`` typed in a story among it."""
+    phone = "13565718841"
+    page = (
+        f'<svg class="qr"><path stroke="#000" d="M4 4.5h7m{phone}"/></svg>'
+        f'<a href="tel:{phone}" d="x">电话</a><p>d="{phone}"</p>'
+    )
+    read = readable("x.html", page.encode())
+    assert f"M4 4.5h7m{phone}" not in read
+    assert read.count(phone) == 2  # the link and the text
+    assert [f.value for f in Detector().find(read)] == [phone]

@@ -1,7 +1,7 @@
 """How a file that leaves the tool reads to a person: the text the privacy scan reads.
 
 An HTML or XML file is its visible text and then every attribute value (alt text,
-links); an SVG only its text (its numbers are drawing coordinates); a Word document
+links) but a drawing's path (the page's QR code); an SVG only its text (its numbers are drawing coordinates); a Word document
 the text of every part; other text files as they are. References to the files this
 tool names by their hash (photo-1-480.7de46294f4.webp) are taken out: nothing in them
 was written by the officer.
@@ -26,7 +26,11 @@ TEXT_SUFFIXES = {
 # whole path before it.
 _HASHED_TAIL = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+")
 _PATH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-")
-_ATTRIBUTE = re.compile(r"""[ \t\n\r\f][\w:-]+=(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]([\w:-]+)=(?:"([^"]*)"|'([^']*)')""")
+# Attributes that are drawing, not text: an SVG path's coordinates (every page's QR code
+# is one, of some 1,500 digits and spaces, which the scan read as much as the page's
+# text), as an SVG file's numbers are not read either.
+_GEOMETRY = frozenset({"d"})
 # Inline markup a number can be split by and still read as one (**0013**, <br>, a link).
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|br|code|del|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.I
@@ -63,7 +67,8 @@ def visible_text(markup: str) -> str:
 
 def readable(name: str, data: bytes) -> str:
     """What a file says to a reader, for the scan: generated hashed names taken out; for
-    HTML and XML the visible text and then every attribute value (alt text, links); for
+    HTML and XML the visible text and then every attribute value (alt text, links) but
+    an SVG path's coordinates (``d``); for
     an SVG only its text (its numbers are drawing coordinates); for a Word document the
     text of every part (body, headers, footers, properties)."""
     suffix = Path(name).suffix.lower()
@@ -73,7 +78,7 @@ def readable(name: str, data: bytes) -> str:
     if suffix == ".svg":
         return visible_text(text)
     if suffix in (".html", ".htm", ".xml"):
-        values = (a or b for a, b in _ATTRIBUTE.findall(text))
+        values = (a or b for name, a, b in _ATTRIBUTE.findall(text) if name not in _GEOMETRY)
         return visible_text(text) + "\n | " + " | ".join(html.unescape(v) for v in values)
     return html.unescape(text)
 

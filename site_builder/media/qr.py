@@ -117,9 +117,9 @@ def qr_svg(url: str, label: str = "") -> str:
     not in it, as no reader needs it read aloud. The runs are found in one pass over the
     rows joined by a light module.
 
-    Its numbers are drawing coordinates: at most three digits each, a space between the
-    two of a move and a letter between moves, so no run of them reads as a phone or ID
-    number to the privacy scan, which reads every attribute of a page."""
+    Its numbers are drawing coordinates, which the privacy scan does not read (as it
+    reads no SVG file's): and at most three digits each, a space between the two of a
+    move and a letter between moves, no run of them would read as a phone or an ID."""
     return _svg(modules(url), label)
 
 
