@@ -55,7 +55,7 @@ def make_files(job: MadeJob) -> None:
 Job = SourceJob | PosterJob | QrJob | MadeJob
 
 
-def run_job(job: Job) -> str | None:
+def run_job(job: Job) -> bytes | None:
     """Worker entry point: one source photo (all its variants), one poster or one page's
     QR code (which returns the page's SVG code, if it was asked for)."""
     if isinstance(job, PosterJob):
@@ -79,12 +79,12 @@ def cache_paths(job: Job) -> list[str]:
     return [v.cache_path for v in job.variants]
 
 
-# QR codes to a task: each takes ~2 ms, so a task each would spend a fifth of the
-# time passing messages between processes.
+# QR codes to a task: each takes under a millisecond, so a task each would spend most
+# of the time passing messages between processes.
 QR_BATCH = 32
 
 
-Done = tuple[list[tuple[int, "PhotoError"]], dict[str, str]]
+Done = tuple[list[tuple[int, "PhotoError"]], dict[str, bytes]]
 
 
 def run_jobs(jobs: Sequence[Job]) -> Done:
@@ -110,7 +110,7 @@ class Pending:
 
     def __init__(self, todo: list[Job], report: ImageReport) -> None:
         self.report = report
-        self.codes: dict[str, str] = {}
+        self.codes: dict[str, bytes] = {}
         self.total = len(todo)
         qr = [job for job in todo if isinstance(job, QrJob)]
         self.units: list[Sequence[Job]] = [[job] for job in todo if not isinstance(job, QrJob)]

@@ -177,12 +177,13 @@ class QrJob:
         return [self.png_path] if self.png_path else []
 
 
-def make_qr(job: QrJob) -> str | None:
-    """Makes the job's PNG; returns its SVG markup (labelled QR_LABEL), if asked for."""
+def make_qr(job: QrJob) -> bytes | None:
+    """Makes the job's PNG; returns its SVG markup (labelled QR_LABEL, UTF-8), if asked
+    for."""
     code = modules(job.url)
     if job.png_path:
         atomic_write(Path(job.png_path), _png(code))
-    return _svg(code, QR_LABEL) if job.svg else None
+    return _svg(code, QR_LABEL).encode() if job.svg else None
 
 
 class QrCache:

@@ -15,7 +15,7 @@ import functools
 import posixpath
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,15 +176,16 @@ class PoolCodes:
         self.urls.append(url)
         return f"<!--qr-{self.token}-{len(self.urls) - 1}-->"
 
-    def fill(self, files: dict[str, bytes], codes: Mapping[str, str]) -> None:
-        """The marks in ``files`` replaced by the codes made (a code the pool did not
-        make is drawn here)."""
+    def fill(self, files: dict[str, bytes], codes: dict[str, bytes]) -> None:
+        """The marks in ``files`` replaced by the codes made, each let go once used (at
+        10,000 pages they are 20 MB); a code the pool did not make, or one asked for
+        twice, is drawn here."""
         prefix = f"<!--qr-{self.token}-".encode()
         pattern = re.compile(re.escape(prefix) + rb"(\d+)-->")
 
         def code(match: re.Match[bytes]) -> bytes:
             url = self.urls[int(match[1])]
-            return (codes.get(url) or _drawn_here(url)).encode()
+            return codes.pop(url, None) or _drawn_here(url).encode()
 
         for name, data in files.items():
             if prefix in data:
