@@ -1,12 +1,11 @@
 """QR codes for every page, the WeChat editor's way back to the site.
 
-They encode the page's absolute URL (from base_url). A page carries its own code,
-drawn in its markup as SVG (``qr_svg``: sharp on any screen, and no file or request
-of its own). The pages the 公众号 export writes an article for (a campaign,
-an honouree) also publish it as ``qr.png``: a pasted article's images are fetched from
-the published site. Earlier rounds published a PNG and an SVG file beside every page:
-two thirds of an archive's files, and on a slow file system the most costly part of a
-cold build.
+They encode the page's absolute URL (from base_url). A page shows its own code drawn
+in its markup as SVG (``qr_svg``: sharp on any screen, and no request of its own), and
+publishes it as ``qr.png`` beside it: a pasted 公众号 article's images are fetched from
+the published site, and a project theme copied from an earlier version shows the file.
+Earlier rounds also published a ``qr.svg`` beside every page, linked from nowhere: a
+third of an archive's files, made at a cost on a slow file system.
 
 The module matrix comes from zxing-cpp's encoder (libzint, in C: ~0.17 ms a code,
 against ~1.1 ms for segno's pure Python, which the first round used); the PNG and the

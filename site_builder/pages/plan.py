@@ -81,7 +81,7 @@ class Output:
     make: Producer
     url: str | None = None  # a page's URL: "2024-demo/li-ming/"
     records: tuple[str, ...] = ()  # the records it shows (see EVERY_RECORD)
-    qr: bool = False  # the page's QR code is published as qr.png beside it (ARTICLE_PAGES)
+    qr: bool = False  # the page's QR code is published as qr.png beside it (``_page``)
     sitemap: bool = False
     campaign: str | None = None  # the campaign it belongs to
 
@@ -216,16 +216,11 @@ PAGE_TYPES: list[PageType] = [home, campaign_pages, not_found]
 def _page(
     kind: str, url: str, make: Template, records: tuple[str, ...], campaign: str | None = None
 ) -> Output:
-    """A public page: it is in the sitemap, and its QR code is a file beside it if the
-    公众号 export writes an article of it."""
-    qr = kind in ARTICLE_PAGES
-    return Output(urls.page_file(url), kind, make, url, records, qr, True, campaign)
-
-
-# The pages the 公众号 export writes an article for: the article shows the page's QR code
-# as an image, which a pasted article fetches from the published site (qr.png). Every
-# page draws its own code in its markup (``Page.qr_code``).
-ARTICLE_PAGES = frozenset({"campaign", "profile"})
+    """A public page: it is in the sitemap, and its QR code is also a file beside it,
+    qr.png. The page draws its code in its markup (``Page.qr_code``); the file is what a
+    公众号 article shows (a pasted article fetches its images from the published site),
+    and what a project theme's share section copied from an earlier version shows."""
+    return Output(urls.page_file(url), kind, make, url, records, True, True, campaign)
 
 
 def search_output(p: Planning, campaign: PublicCampaign) -> Output:
