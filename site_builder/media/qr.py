@@ -112,9 +112,9 @@ def qr_svg(url: str, label: str = "") -> str:
     """The code as SVG markup for a page to carry: one path of horizontal strokes, a run
     of dark modules each, in relative moves (the form segno writes: a few kilobytes), on
     a white square with the quiet zone, in module units (``viewBox``), so it is sharp at
-    any size. ``label``: its accessible name (``role="img"``); the URL is
-    not in it, as no reader needs it read aloud. The runs are found in one pass over the
-    rows joined by a light module.
+    any size. ``label``: its accessible name (``role="img"``); the URL is not in it, as
+    no reader needs it read aloud. The runs are found in one pass over the rows joined
+    by a light module.
 
     Its numbers are drawing coordinates, which the privacy scan does not read (as it
     reads no SVG file's): and at most three digits each, a space between the two of a

@@ -163,10 +163,10 @@ def _bring_up_to_date(
     return sizes
 
 
-# Making a file or a folder is the file system's slowest work, and on the machines
-# measured it is processor time (the kernel's, ~0.3-1 ms each on a virtual disk),
-# not waiting: threads make a cold build's thousands on every core. Below this many,
-# one thread is quicker than starting them.
+# Making a file or a folder is the file system's slowest work, and on the machine
+# measured it is processor time (the kernel's, 0.07-1 ms each on its virtual disk,
+# bench/fs_probe.py), not waiting: threads make a cold build's thousands on every
+# core. Below this many, one thread is quicker than starting them.
 PARALLEL_FROM = 64
 THREADS = 4
 
@@ -189,7 +189,7 @@ def _each(make: Callable[[_T], None], items: list[_T]) -> None:
             done.result()  # the first error, as one thread would have raised it
 
 
-_READ = threading.local()  # each thread's buffer for _holds
+_READ = threading.local()  # _holds's buffer, one a thread (the workbench's build threads too)
 
 
 def _holds(path: str, data: bytes) -> bool:
