@@ -1,10 +1,10 @@
 """How a file that leaves the tool reads to a person: the text the privacy scan reads.
 
 An HTML or XML file is its visible text and then every attribute value (alt text,
-links) but a drawing's path (the page's QR code); an SVG only its text (its numbers are drawing coordinates); a Word document
-the text of every part; other text files as they are. References to the files this
-tool names by their hash (photo-1-480.7de46294f4.webp) are taken out: nothing in them
-was written by the officer.
+links) but a drawing's path (the page's QR code); an SVG only its text (its numbers
+are drawing coordinates); a Word document the text of every part; other text files
+as they are. References to the files this tool names by their hash
+(photo-1-480.7de46294f4.webp) are taken out: nothing in them was written by the officer.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def visible_text(markup: str) -> str:
 def readable(name: str, data: bytes) -> str:
     """What a file says to a reader, for the scan: generated hashed names taken out; for
     HTML and XML the visible text and then every attribute value (alt text, links) but
-    an SVG path's coordinates (``d``); for
-    an SVG only its text (its numbers are drawing coordinates); for a Word document the
-    text of every part (body, headers, footers, properties)."""
+    an SVG path's coordinates (``d``); for an SVG only its text (its numbers are drawing
+    coordinates); for a Word document the text of every part (body, headers, footers,
+    properties)."""
     suffix = Path(name).suffix.lower()
     if suffix == ".docx":
         return _document_text(data)
