@@ -60,13 +60,7 @@ def atomic_write(
         fd, tmp = _temporary(target)
     try:
         if isinstance(data, bytes):
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                _set_mode(fd)
-            finally:
-                os.close(fd)
+            _fill(fd, data)
         else:
             with os.fdopen(fd, "wb") as fh:
                 data(fh)
@@ -92,6 +86,25 @@ def _temporary(target: Path) -> tuple[int, str]:
         except FileExistsError:
             continue  # left by a killed process that had this process's number
     raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def write_new(path: str, data: bytes) -> None:
+    """A file that does not exist yet, made with ``data`` (``O_EXCL``: never written
+    through a name that appeared meanwhile) and ``FILE_MODE``, whatever the umask."""
+    _fill(os.open(path, _FLAGS, FILE_MODE), data)
+    if not hasattr(os, "fchmod"):
+        os.chmod(path, FILE_MODE)
+
+
+def _fill(fd: int, data: bytes) -> None:
+    """All of ``data`` into the new file ``fd``, its mode set, and the file closed."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        _set_mode(fd)
+    finally:
+        os.close(fd)
 
 
 def _set_mode(fd: int) -> None:

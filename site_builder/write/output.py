@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, TypeVar
 
 from ..errors import UsageError
-from .atomic import FILE_MODE, atomic_write, replace
+from .atomic import FILE_MODE, atomic_write, replace, write_new
 from .swap import checkpoint, exchange, recover
 
 DIR_MODE = 0o755
@@ -212,23 +212,8 @@ def _holds(path: str, data: bytes) -> bool:
         return got == len(data) and view[:got] == data
 
 
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows
-
-
 def _write_item(item: tuple[str, bytes]) -> None:
-    _write(*item)
-
-
-def _write(path: str, data: bytes) -> None:
-    """A new file of ``data``, written unbuffered (no buffer object for each file)."""
-    fd = os.open(path, _NEW, FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-    os.chmod(path, FILE_MODE)  # whatever the umask took
+    write_new(*item)  # unbuffered: no buffered file object for each of thousands
 
 
 def _make_folder(path: str) -> None:
