@@ -340,6 +340,33 @@ def test_a_cached_record_keeps_its_story_and_pickling_does_not_double_it(
     assert all(isinstance(t, str) for t in (again.story, again.story_html, again.story_text))
 
 
+def test_a_cached_story_comes_back_the_same_in_every_plane(scratch: Scratch) -> None:
+    """The stories are packed as UTF-16: a name in CJK Extension B (two code units, as
+    𠮷 in 吉), an emoji, Latin and ideographs next to them come back character for
+    character, through the record cache's own file as through a worker's pickle."""
+    import pickle
+
+    from site_builder.errors import Problems
+    from site_builder.load.cache import RecordCache
+    from site_builder.load.content import load_honoree
+
+    story = "𠮷师傅（𡈽村）送件 12 年 🚚，Zhang Wei 说：“𪚥字也能写。”"
+    text = record().replace("他每天送件，从不抱怨。", story)
+    folder = scratch.honoree("li-ce-shi", text=text)
+    read = load_honoree(folder, Problems(None))
+    assert read is not None and story in read.story and story in read.story_text
+    again = pickle.loads(pickle.dumps(read, pickle.HIGHEST_PROTOCOL))
+    assert (again.story, again.story_html, again.story_text) == (
+        read.story,
+        read.story_html,
+        read.story_text,
+    )
+    scratch.build()
+    cached = RecordCache(scratch.root / "cache", scratch.root)
+    stories = [e.source.story for e in cached.entries.values() if e.source is not None]
+    assert stories and any(story in s for s in stories)
+
+
 def test_a_cached_record_comes_back_with_its_folder_and_path(scratch: Scratch) -> None:
     """The folder goes into the cache as text and ``path`` not at all (a pickled Path is
     slow to rebuild): both come back as the same paths, whatever the folder's depth."""

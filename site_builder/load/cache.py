@@ -38,7 +38,7 @@ from .content import load_honoree
 RACY_NS = 2_000_000_000  # see RecordCache.racy
 PARALLEL_FROM = 64  # records to read before it pays to start a worker for them
 CACHE_FOLDER = "records"  # <campaign digest>.pickle, one per campaign
-FORMAT = 2
+FORMAT = 3  # 3: stories packed as UTF-16
 
 
 @dataclass
