@@ -7,7 +7,9 @@ Makes N folders, a 20 KB file in each, a 2 KB file in each, then N hard links, i
 new folder under --dir, and prints the milliseconds each took on average, wall and
 processor (user + system) time; then removes it all. Run it beside the benchmarks:
 on the machine of bench/README.md it gave 0.07, 0.32 and 1.0 ms a file within one
-hour.
+hour: its ext4 has no journal, and then the inode allocator steps past every inode
+freed shortly before (the benchmarks' own removals), see bench/README.md §4, sixth
+sitting.
 """
 
 from __future__ import annotations
