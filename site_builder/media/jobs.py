@@ -84,7 +84,7 @@ def cache_paths(job: Job) -> list[str]:
 QR_BATCH = 32
 
 
-Done = tuple[list[tuple[int, "PhotoError"]], dict[str, bytes]]
+Done = tuple[list[tuple[int, PhotoError]], dict[str, bytes]]
 
 
 def run_jobs(jobs: Sequence[Job]) -> Done:
