@@ -211,7 +211,7 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
             )
 
             bar = Progress(
-                TextColumn("处理图片"),
+                TextColumn("处理图片和二维码"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),

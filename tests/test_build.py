@@ -206,7 +206,7 @@ def test_a_story_edited_is_rebuilt_without_importing_what_it_does_not_use(
     env = {**os.environ, "COLUMNS": "100", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
     first = subprocess.run(command, cwd=scratch.root, capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
-    assert "rich.progress" in first.stderr and "处理图片" in first.stderr
+    assert "rich.progress" in first.stderr and "处理图片和二维码" in first.stderr
     assert first.stdout.startswith("已生成 output/：")
     story = scratch.campaign / "honorees/li-ce-shi/index.md"
     story.write_text(story.read_text("utf-8") + "\n又一段。\n", "utf-8")  # plain paragraphs
